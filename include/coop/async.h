@@ -1,0 +1,152 @@
+/* coop/async.h - stackless coroutines: ASYNC, AWAIT, YIELD, child coroutines.
+ *
+ * A coroutine is a C function that can stop in the middle and, when called
+ * again, carry on where it stopped. Its only memory is a 2-byte coop_lc_t
+ * named `lc` inside a struct you own (a coop_task_t has one):
+ *
+ *     struct blinker { coop_lc_t lc; int i; };      // a child coroutine's state
+ *
+ *     coop_status_t blink3(struct blinker *b)
+ *     {
+ *         ASYNC(b);                                 // resume where b->lc says
+ *         for (b->i = 0; b->i < 3; b->i++) {        // b->i survives, a local would not
+ *             led_toggle();
+ *             YIELD();                              // stop here; next call continues
+ *         }
+ *         ASYNC_END;                                // returns COOP_DONE
+ *     }
+ *
+ * GROUND RULES (break one and the compiler may not tell you):
+ *  1. Locals do not survive AWAIT/YIELD/SLEEP. Keep every value that must live
+ *     across a resume point in the coroutine's struct (b->i above).
+ *  2. With the default COOP_LC_SWITCH back end, never put a resume point inside
+ *     a `switch` of your own: use if/else there (or build with COOP_LC_GOTO).
+ *     Caught at run time: COOP_ASSERT "resume point not found".
+ *  3. Resume points only in the coroutine's own body, between ASYNC and
+ *     ASYNC_END, never in a function it calls: call child coroutines with
+ *     AWAIT_CALL instead.
+ *  4. Blocking calls (delay loops, sleep()) stop every task: use the AWAIT forms.
+ *  5. AWAIT's condition and AWAIT_CALL's call are evaluated again at each resume
+ *     (that is how they wait); keep them free of side effects. All other macro
+ *     arguments are evaluated exactly once.
+ *  6. C++: a resume point may not jump over an initialised declaration; declare
+ *     without initialiser or keep the value in the struct (rule 1).
+ *
+ * Statuses a coroutine returns (coop_status_t): COOP_DONE (0, finished),
+ * COOP_YIELDED (run me again soon), COOP_WAITING (parked on a timer or a wait
+ * queue; something will wake me).
+ *
+ * Macros (short name = COOP_ prefixed name; define COOP_NO_SHORT_NAMES to get
+ * only the prefixed ones):
+ *   ASYNC(ctx)           start of the body; ctx points to a struct with `lc`
+ *   ASYNC_END            end of the body: the coroutine returns COOP_DONE
+ *   YIELD()              let every other ready task run once, then continue
+ *   AWAIT(cond)          continue when cond is true; polls: the task is
+ *                        resumed at every pass of the loop until then
+ *   AWAIT_CALL(ctx, call) run a child coroutine to the end: ctx is the child's
+ *                        state (its lc is reset here), call is e.g. child(ctx)
+ *   ASYNC_RETURN()       end now (the FINALLY section still runs)
+ *   FINALLY              start of the cleanup section: runs when the body ends,
+ *                        returns early, or the task is cancelled
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef COOP_ASYNC_H
+#define COOP_ASYNC_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "lc.h"
+
+typedef uint8_t coop_status_t;
+#define COOP_DONE ((coop_status_t)0)
+#define COOP_YIELDED ((coop_status_t)1)
+#define COOP_WAITING ((coop_status_t)2)
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Provided by the port: report a broken rule or misuse. May return. */
+void coop_port_assert_fail(const char *msg, const char *file, int line);
+#ifdef __cplusplus
+}
+#endif
+
+/* Reset a child coroutine's state so the next call starts from the top. */
+#define COOP_CO_INIT(ctx) ((void)((ctx)->lc = COOP_PRIV_LC_START))
+/* true once a coroutine has run to its end. */
+#define COOP_CO_DONE(ctx) ((ctx)->lc == COOP_PRIV_LC_DONE)
+/* Make the next call of a child coroutine run its FINALLY section and end. */
+#define COOP_CO_CANCEL(ctx) \
+    ((void)((ctx)->lc = ((ctx)->lc == COOP_PRIV_LC_DONE ? COOP_PRIV_LC_DONE : COOP_PRIV_LC_FINALLY)))
+
+#define COOP_ASYNC(ctx)                                          \
+    coop_lc_t *const COOP_PRIV_LCP = &(ctx)->lc;                 \
+    COOP_PRIV_LC_BEGIN()
+
+#define COOP_ASYNC_END                                           \
+    COOP_PRIV_LC_END();                                          \
+    return COOP_DONE
+
+#define COOP_FINALLY COOP_PRIV_LC_FINALLY_LABEL()
+
+#define COOP_ASYNC_RETURN()                                      \
+    do {                                                         \
+        *COOP_PRIV_LCP = COOP_PRIV_LC_FINALLY;                   \
+        goto coop_priv_top;                                      \
+    } while (0)
+
+/* Suspend with `status`, continue here at the next call. */
+#define COOP_PRIV_SUSPEND(n, status)                             \
+    do {                                                         \
+        COOP_PRIV_LC_MARK(n);                                    \
+        return (status);                                         \
+        COOP_PRIV_LC_LABEL(n);                                   \
+    } while (0)
+
+#define COOP_YIELD() COOP_PRIV_SUSPEND(COOP_PRIV_ID, COOP_YIELDED)
+
+#define COOP_PRIV_AWAIT(n, cond)                                 \
+    do {                                                         \
+        COOP_PRIV_LC_MARK(n);                                    \
+        COOP_PRIV_LC_LABEL_FT(n);                                \
+        if (!(cond))                                             \
+            return COOP_YIELDED;                                 \
+    } while (0)
+#define COOP_AWAIT(cond) COOP_PRIV_AWAIT(COOP_PRIV_ID, cond)
+
+/* Park-style wait: `op` is evaluated at each resume and returns COOP_DONE when
+ * the wait is over, otherwise the status to suspend with (it has parked the
+ * task where something will wake it). Used by the scheduler's AWAIT forms. */
+#define COOP_PRIV_AWAIT_OP(n, op)                                \
+    do {                                                         \
+        coop_status_t coop_priv_st;                              \
+        COOP_PRIV_LC_MARK(n);                                    \
+        COOP_PRIV_LC_LABEL_FT(n);                                \
+        coop_priv_st = (op);                                     \
+        if (coop_priv_st != COOP_DONE)                           \
+            return coop_priv_st;                                 \
+    } while (0)
+
+#define COOP_AWAIT_CALL(ctx, call)                               \
+    do {                                                         \
+        COOP_CO_INIT(ctx);                                       \
+        COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, call);                  \
+    } while (0)
+
+#ifndef COOP_NO_SHORT_NAMES
+#if defined(ASYNC) || defined(ASYNC_END) || defined(ASYNC_RETURN) || \
+    defined(AWAIT) || defined(AWAIT_CALL) || defined(YIELD) || defined(FINALLY)
+#error "coop: a short macro name (ASYNC, ASYNC_END, ASYNC_RETURN, AWAIT, AWAIT_CALL, YIELD, FINALLY) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
+#endif
+#define ASYNC(ctx) COOP_ASYNC(ctx)
+#define ASYNC_END COOP_ASYNC_END
+#define ASYNC_RETURN() COOP_ASYNC_RETURN()
+#define FINALLY COOP_FINALLY
+#define YIELD() COOP_YIELD()
+#define AWAIT(cond) COOP_AWAIT(cond)
+#define AWAIT_CALL(ctx, call) COOP_AWAIT_CALL(ctx, call)
+#endif
+
+#endif /* COOP_ASYNC_H */

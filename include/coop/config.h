@@ -1,0 +1,91 @@
+/* coop/config.h - every compile-time option of coop, in one place.
+ *
+ * Set an option by defining it before the first #include of coop (or with -D on
+ * the command line). Each option is tested with #if, so -Wundef catches typos,
+ * and an invalid combination stops the build with a sentence saying why.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef COOP_CONFIG_H
+#define COOP_CONFIG_H
+
+/* COOP_CONFIG: COOP_TICK_BITS, int, 32. Width of coop_tick_t: 32 or 16.
+ * 16-bit ticks make timers and tasks smaller on 8-bit chips; a single wait is
+ * then limited to half the tick range (32767 ticks) and longer sleeps are
+ * chained by the library. */
+#ifndef COOP_TICK_BITS
+#define COOP_TICK_BITS 32
+#endif
+#if COOP_TICK_BITS != 32 && COOP_TICK_BITS != 16
+#error "coop: COOP_TICK_BITS must be 32 or 16"
+#endif
+
+/* COOP_CONFIG: COOP_TICK_HZ, int, 1000. Ticks per second of the port's clock. */
+#ifndef COOP_TICK_HZ
+#define COOP_TICK_HZ 1000
+#endif
+#if COOP_TICK_HZ < 1 || COOP_TICK_HZ > 1000000
+#error "coop: COOP_TICK_HZ must be between 1 and 1000000"
+#endif
+
+/* COOP_CONFIG: COOP_LC, COOP_LC_SWITCH or COOP_LC_GOTO, COOP_LC_SWITCH.
+ * How a coroutine remembers where it stopped. SWITCH is portable C99 (Duff's
+ * device); GOTO uses GCC/Clang computed goto and allows AWAIT inside a switch.
+ * Both store a 2-byte coop_lc_t and behave identically otherwise. */
+#define COOP_LC_SWITCH 1
+#define COOP_LC_GOTO 2
+#ifndef COOP_LC
+#define COOP_LC COOP_LC_SWITCH
+#endif
+#if COOP_LC != COOP_LC_SWITCH && COOP_LC != COOP_LC_GOTO
+#error "coop: COOP_LC must be COOP_LC_SWITCH or COOP_LC_GOTO"
+#endif
+#if COOP_LC == COOP_LC_GOTO && !defined(__GNUC__)
+#error "coop: COOP_LC_GOTO needs GCC or Clang (computed goto); use COOP_LC_SWITCH"
+#endif
+
+/* COOP_CONFIG: COOP_WHEEL_SLOT_BITS, int, 6. Each level of the timer wheel has
+ * 2^COOP_WHEEL_SLOT_BITS slots (1..6). Fewer slots save RAM on small chips. */
+#ifndef COOP_WHEEL_SLOT_BITS
+#define COOP_WHEEL_SLOT_BITS 6
+#endif
+#if COOP_WHEEL_SLOT_BITS < 1 || COOP_WHEEL_SLOT_BITS > 6
+#error "coop: COOP_WHEEL_SLOT_BITS must be between 1 and 6"
+#endif
+
+/* COOP_CONFIG: COOP_WHEEL_LEVELS, int, enough to cover COOP_TICK_BITS.
+ * Levels of the timer wheel. With fewer levels than needed to cover the tick
+ * range, timers beyond the top level wait there for whole laps (more work for
+ * far timers, less RAM). */
+#ifndef COOP_WHEEL_LEVELS
+#define COOP_WHEEL_LEVELS ((COOP_TICK_BITS + COOP_WHEEL_SLOT_BITS - 1) / COOP_WHEEL_SLOT_BITS)
+#endif
+#if COOP_WHEEL_LEVELS < 1 || COOP_WHEEL_LEVELS > 32
+#error "coop: COOP_WHEEL_LEVELS must be between 1 and 32"
+#endif
+#if COOP_WHEEL_SLOT_BITS * (COOP_WHEEL_LEVELS - 1) >= COOP_TICK_BITS
+#error "coop: too many wheel levels: the top level would start beyond the tick width"
+#endif
+
+/* COOP_CONFIG: COOP_WHEEL_SCAN_MAX, int, 8. When the loop goes idle and the
+ * earliest timers sit in a higher wheel level, up to this many of them are
+ * scanned to sleep until the exact deadline instead of the slot's start. */
+#ifndef COOP_WHEEL_SCAN_MAX
+#define COOP_WHEEL_SCAN_MAX 8
+#endif
+
+/* COOP_CONFIG: COOP_NO_SHORT_NAMES, flag, off. Define it to get only the
+ * prefixed macros (COOP_AWAIT, ...) and not the short ones (AWAIT, ...). */
+
+/* COOP_CONFIG: COOP_ASSERT(expr, msg), macro, calls coop_port_assert_fail.
+ * Misuse (NULL arguments, spawning a running task, joining oneself, ...) trips
+ * COOP_ASSERT with a message; if the handler returns, the call returns its
+ * error code. Define COOP_ASSERT as empty-ish to drop the messages:
+ *   #define COOP_ASSERT(expr, msg) ((void)0)
+ * The port defines coop_port_assert_fail (print and stop, or blink and stop). */
+#ifndef COOP_ASSERT
+#define COOP_ASSERT(expr, msg) \
+    ((expr) ? (void)0 : coop_port_assert_fail((msg), __FILE__, __LINE__))
+#endif
+
+#endif /* COOP_CONFIG_H */

@@ -1,0 +1,117 @@
+/* coop/lc.h - local continuations: how a coroutine remembers where it stopped.
+ *
+ * Private to coop; users write ASYNC/AWAIT (coop/async.h), never these.
+ * A local continuation is a 2-byte coop_lc_t. Three values are reserved:
+ *   0 = start, 1 = go to the FINALLY section (cancel or early return), 2 = done.
+ * Every other value is a resume point.
+ *
+ * Back end COOP_LC_SWITCH (default, any C99 compiler): the coroutine body sits
+ * inside one switch; a resume point is a `case N:` label and the stored value
+ * is N = __COUNTER__ + 3 (__LINE__ + 3 where __COUNTER__ is missing: then two
+ * resume points on one line fail to compile with "duplicate case value").
+ * Consequence: a resume point inside a user `switch` belongs to that switch.
+ * The coroutine then cannot find it on resume and COOP_ASSERT says so.
+ *
+ * Back end COOP_LC_GOTO (GCC/Clang): a resume point is a label; the stored
+ * value is its distance in bytes from a base label at the top of the body, so
+ * it still fits 16 bits (functions up to 32 KiB) and resuming is one indirect
+ * jump. AWAIT inside a user switch works.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef COOP_LC_H
+#define COOP_LC_H
+
+#include <stdint.h>
+
+#include "config.h"
+
+typedef uint16_t coop_lc_t;
+
+#define COOP_PRIV_LC_START 0u
+#define COOP_PRIV_LC_FINALLY 1u
+#define COOP_PRIV_LC_DONE 2u
+
+#define COOP_PRIV_CAT2(a, b) a##b
+#define COOP_PRIV_CAT(a, b) COOP_PRIV_CAT2(a, b)
+
+/* A fresh number for each resume point. */
+#ifdef __COUNTER__
+#define COOP_PRIV_ID __COUNTER__
+#else
+#define COOP_PRIV_ID __LINE__
+#endif
+
+/* Fallthrough marker for -Wimplicit-fallthrough where a case label follows code. */
+#if defined(__cplusplus) && __cplusplus >= 201703L
+#define COOP_PRIV_FALLTHROUGH [[fallthrough]]
+#elif defined(__has_attribute)
+#if __has_attribute(fallthrough)
+#define COOP_PRIV_FALLTHROUGH __attribute__((fallthrough))
+#endif
+#endif
+#ifndef COOP_PRIV_FALLTHROUGH
+#define COOP_PRIV_FALLTHROUGH ((void)0)
+#endif
+
+/* The pointer to the running coroutine's continuation. Its name is the error
+ * message a compiler prints when AWAIT/YIELD is used without ASYNC before it. */
+#define COOP_PRIV_LCP coop_lc_AWAIT_needs_ASYNC_first
+
+#if COOP_LC == COOP_LC_SWITCH
+
+#define COOP_PRIV_LC_BEGIN()                                                  \
+    coop_priv_top:                                                            \
+    switch (*COOP_PRIV_LCP) {                                                 \
+    case COOP_PRIV_LC_START:
+
+#define COOP_PRIV_LC_MARK(n) (*COOP_PRIV_LCP = (coop_lc_t)((n) + 3u))
+/* LABEL follows a return; LABEL_FT follows code that runs into it. */
+#define COOP_PRIV_LC_LABEL(n) case (n) + 3u:
+#define COOP_PRIV_LC_LABEL_FT(n) \
+    COOP_PRIV_FALLTHROUGH;       \
+    case (n) + 3u:
+
+#else /* COOP_LC_GOTO */
+
+#define COOP_PRIV_LC_BEGIN()                                                  \
+    coop_priv_top:                                                            \
+    if (*COOP_PRIV_LCP > COOP_PRIV_LC_DONE) {                                 \
+        __extension__({                                                       \
+            goto *(void *)((char *)&&coop_priv_base + (int16_t)*COOP_PRIV_LCP); \
+        });                                                                   \
+    }                                                                         \
+    switch (*COOP_PRIV_LCP) {                                                 \
+    case COOP_PRIV_LC_START:                                                  \
+    coop_priv_base:
+
+#define COOP_PRIV_LC_MARK(n)                                                  \
+    (*COOP_PRIV_LCP = (coop_lc_t)(__extension__(                              \
+         (char *)&&COOP_PRIV_CAT(coop_priv_l, n) - (char *)&&coop_priv_base)))
+#define COOP_PRIV_LC_LABEL(n) COOP_PRIV_CAT(coop_priv_l, n):
+#define COOP_PRIV_LC_LABEL_FT(n) COOP_PRIV_LC_LABEL(n)
+
+#endif
+
+/* Start of the cleanup section: reached by falling off the body, by an early
+ * return (lc = FINALLY) or by cancellation (lc = FINALLY). */
+#define COOP_PRIV_LC_FINALLY_LABEL() \
+    COOP_PRIV_FALLTHROUGH;           \
+    case COOP_PRIV_LC_FINALLY:
+
+/* End of the body. The body runs into it with lc = DONE; the switch jumps to
+ * `default` for lc = FINALLY without a cleanup section and for lc = DONE; any
+ * other value there is a resume point the switch could not find. */
+#define COOP_PRIV_LC_END()                                                    \
+    *COOP_PRIV_LCP = COOP_PRIV_LC_DONE;                                       \
+    COOP_PRIV_FALLTHROUGH;                                                    \
+    default:                                                                  \
+        COOP_ASSERT(*COOP_PRIV_LCP <= COOP_PRIV_LC_DONE,                      \
+                    "coop: resume point not found (AWAIT or YIELD inside a "  \
+                    "switch statement? use if/else there, or COOP_LC_GOTO)"); \
+        break;                                                                \
+    }                                                                         \
+    if (0) goto coop_priv_top;                                                \
+    *COOP_PRIV_LCP = COOP_PRIV_LC_DONE
+
+#endif /* COOP_LC_H */

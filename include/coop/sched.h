@@ -1,0 +1,557 @@
+/* coop/sched.h - the loop: tasks, run queue, spawn/run/join/gather/cancel, sleep.
+ *
+ * A task is a coroutine (coop/async.h) the loop runs for you. Tasks and the
+ * loop are objects you own, usually static; nothing is allocated.
+ *
+ *     struct blink { coop_task_t task; uint32_t ms; uint8_t i; };
+ *
+ *     static coop_status_t blink_fn(coop_task_t *task)
+ *     {
+ *         struct blink *b = COOP_CONTAINER_OF(task, struct blink, task);
+ *         ASYNC(task);
+ *         for (b->i = 0; b->i < 10; b->i++) {
+ *             led_toggle();
+ *             AWAIT_SLEEP_MS(b->ms);
+ *         }
+ *         ASYNC_END;
+ *     }
+ *
+ *     static coop_loop_t loop;
+ *     static struct blink b1 = { .ms = 250 };
+ *     coop_loop_init(&loop);
+ *     coop_task_spawn(&loop, &b1.task, blink_fn);
+ *     coop_loop_run(&loop);                    // until every task has ended
+ *
+ * Scheduling: the loop runs in passes. A pass runs, once each and in order,
+ * the tasks that were ready when it began; a task that yields, or that a
+ * timer or another task wakes, runs in the next pass, behind every task
+ * already waiting (FIFO: no task starves another). Between passes the loop
+ * reads the port's clock and expires due timers; when no task is ready it
+ * asks the timer wheel for the next deadline and lets the port sleep until
+ * then (coop_port_idle).
+ *
+ * Time inside a pass is the time the pass began (coop_loop_now): a task that
+ * wakes on tick T and sleeps 250 ms wakes again on T + 250 exactly, however
+ * long the pass took, so periodic tasks do not drift.
+ *
+ * Macros for use between ASYNC and ASYNC_END of a task (or of a child
+ * coroutine that a task awaits with AWAIT_CALL):
+ *   AWAIT_SLEEP_MS(ms)      sleep; 0 means YIELD (asyncio.sleep(0))
+ *   AWAIT_SLEEP_TICKS(n)    the same in ticks
+ *   AWAIT_SLEEP_UNTIL(t)    until tick t (no wait if t has passed)
+ *   AWAIT_JOIN(task)        until `task` has ended (normally or cancelled)
+ *   AWAIT_GATHER(tasks, n)  until every task of the array has ended
+ *
+ * Nothing here is ISR-safe: interrupts hand work to tasks through coop/irq.h.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef COOP_SCHED_H
+#define COOP_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "async.h"
+#include "config.h"
+#include "time.h"
+#include "wheel.h"
+
+/* Error codes: commands return COOP_OK (0) or one of these (< 0). */
+#define COOP_OK 0
+#define COOP_EINVAL (-1)    /* a NULL or invalid argument */
+#define COOP_EBUSY (-2)     /* the task is alive (spawning it again, or cancelling itself) */
+#define COOP_EAGAIN (-3)    /* not yet: the caller must wait (and was registered to be woken) */
+#define COOP_EDEADLK (-4)   /* the wait could never end (a task joining itself) */
+#define COOP_EALREADY (-5)  /* already ended, or already being cancelled */
+#define COOP_ECANCELED (-6) /* the task was cancelled */
+#define COOP_ETIMEDOUT (-7) /* the deadline came first */
+
+/* A pointer to the struct that contains `ptr` as its member `member`. */
+#define COOP_CONTAINER_OF(ptr, type, member) \
+    ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
+typedef struct coop_task coop_task_t;
+typedef struct coop_loop coop_loop_t;
+typedef coop_status_t (*coop_task_fn)(coop_task_t *task);
+
+/* A FIFO of waiting tasks: a circular list through coop_task.u.next, kept by
+ * its last task (last->u.next is the first). Empty when last is NULL. */
+typedef struct coop_waitq {
+    coop_task_t *last;
+} coop_waitq_t;
+
+/* Task states (coop_task.state); COOP_PRIV_TASK_CLEANUP may be or-ed in. */
+enum {
+    COOP_TASK_IDLE = 0,     /* never spawned (a zeroed task) */
+    COOP_TASK_READY = 1,    /* in the run queue, or running */
+    COOP_TASK_SLEEPING = 2, /* its timer is armed */
+    COOP_TASK_WAITING = 3,  /* in a wait queue */
+    COOP_TASK_DONE = 4,     /* ended normally */
+    COOP_TASK_CANCELED = 5  /* ended by coop_task_cancel */
+};
+#define COOP_PRIV_TASK_CLEANUP 0x80u /* cancelled, running its FINALLY section */
+#define COOP_PRIV_TASK_STATE(t) ((t)->state & 0x7fu)
+
+struct coop_task {
+    union {
+        coop_task_t *next;   /* run queue or wait queue link */
+        uint32_t sleep_left; /* while sleeping: ticks still to sleep after this timer */
+    } u;
+    coop_task_fn fn;
+    coop_lc_t lc;            /* where the task's coroutine resumes */
+    uint8_t state;
+    coop_timer_t timer;      /* sleeps (and, later, wait timeouts) */
+    coop_waitq_t joiners;    /* tasks waiting for this one to end */
+    coop_waitq_t *waitq;     /* the queue this task waits in, if WAITING */
+    coop_loop_t *loop;
+};
+
+struct coop_loop {
+    coop_task_t *ready;        /* run queue for the next pass */
+    coop_task_t **ready_tail;  /* where the next ready task is linked */
+    coop_task_t *current;      /* the task running now, or NULL */
+    size_t alive;              /* spawned and not yet ended */
+    uint8_t running;           /* inside coop_loop_run */
+    uint32_t idles;            /* times the loop asked the port to sleep */
+    coop_wheel_t wheel;        /* sleeping tasks; wheel.now is the loop's time */
+};
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The loop that is running now (NULL outside coop_loop_run). */
+extern coop_loop_t *coop_priv_running;
+
+/* Provided by the port (see ports/): the clock, and sleeping until a deadline
+ * (has_deadline false: until something wakes the loop). Idle may return early;
+ * it returns false only when the port knows nothing can ever wake the loop
+ * (the virtual clock with no deadline): the loop then ends with COOP_EDEADLK. */
+coop_tick_t coop_port_now(void);
+bool coop_port_idle(bool has_deadline, coop_tick_t deadline);
+
+/* Prepare a loop; its time starts at coop_port_now(). */
+void coop_loop_init(coop_loop_t *loop);
+
+/* Run until every spawned task has ended. COOP_OK; COOP_EBUSY when called
+ * from inside a running loop; COOP_EINVAL for NULL; COOP_EDEADLK when every
+ * task waits and the port says nothing can wake them. */
+int coop_loop_run(coop_loop_t *loop);
+
+/* Run until every task has ended (COOP_OK) or the clock reaches `deadline`
+ * (COOP_ETIMEDOUT; timers due at `deadline` have fired and their tasks run). */
+int coop_loop_run_until(coop_loop_t *loop, coop_tick_t deadline);
+
+/* The loop's time: the tick at which the current pass began. */
+static inline coop_tick_t coop_loop_now(const coop_loop_t *loop)
+{
+    return loop->wheel.now;
+}
+
+/* Make `task` run `fn` from the start in the next pass. The task must not be
+ * alive (idle, done or cancelled are fine: a task can be spawned again).
+ * COOP_OK; COOP_EINVAL for NULL; COOP_EBUSY if alive. */
+int coop_task_spawn(coop_loop_t *loop, coop_task_t *task, coop_task_fn fn);
+
+/* Cancel `task`: it never resumes where it waited; its FINALLY section (if
+ * any) runs in the next pass, then it ends as COOP_TASK_CANCELED and its
+ * joiners wake. Removes it from its timer or wait queue. COOP_OK;
+ * COOP_EALREADY if it has ended or is already being cancelled (no assert: a
+ * benign race); COOP_EINVAL for NULL or a never-spawned task; COOP_EBUSY for
+ * the running task itself (end it with ASYNC_RETURN()). */
+int coop_task_cancel(coop_task_t *task);
+
+/* Register the current task to be woken when `task` ends. COOP_OK if it has
+ * ended already; COOP_EAGAIN if the current task must now wait (return
+ * COOP_WAITING, as AWAIT_JOIN does); COOP_EDEADLK for joining oneself;
+ * COOP_EINVAL for NULL, a never-spawned task, or no current task. */
+int coop_task_join(coop_task_t *task);
+
+/* How `task` ended: COOP_OK (normally), COOP_ECANCELED, COOP_EAGAIN (still
+ * alive), COOP_EINVAL (never spawned, or NULL). */
+int coop_task_result(const coop_task_t *task);
+
+static inline bool coop_task_done(const coop_task_t *task)
+{
+    return COOP_PRIV_TASK_STATE(task) >= COOP_TASK_DONE;
+}
+
+/* The running task, or NULL outside a task. */
+static inline coop_task_t *coop_task_current(void)
+{
+    return coop_priv_running ? coop_priv_running->current : NULL;
+}
+
+/* A short English text for an error code (COOP_OK included). */
+const char *coop_strerror(int err);
+
+/* Used by the AWAIT forms below. */
+coop_status_t coop_priv_sleep(uint32_t ticks);
+coop_status_t coop_priv_sleep_until(coop_tick_t when);
+coop_status_t coop_priv_join(coop_task_t *task);
+coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#define COOP_AWAIT_SLEEP_TICKS(ticks) COOP_PRIV_SUSPEND(COOP_PRIV_ID, coop_priv_sleep(ticks))
+#define COOP_AWAIT_SLEEP_MS(ms) COOP_AWAIT_SLEEP_TICKS(coop_ticks_from_ms(ms))
+#define COOP_AWAIT_SLEEP_UNTIL(tick) COOP_PRIV_SUSPEND(COOP_PRIV_ID, coop_priv_sleep_until(tick))
+#define COOP_AWAIT_JOIN(task) COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_join(task))
+#define COOP_AWAIT_GATHER(tasks, n) COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_gather((tasks), (n)))
+
+#ifndef COOP_NO_SHORT_NAMES
+#if defined(AWAIT_SLEEP_MS) || defined(AWAIT_SLEEP_TICKS) || defined(AWAIT_SLEEP_UNTIL) || \
+    defined(AWAIT_JOIN) || defined(AWAIT_GATHER)
+#error "coop: a short macro name (AWAIT_SLEEP_MS, AWAIT_SLEEP_TICKS, AWAIT_SLEEP_UNTIL, AWAIT_JOIN, AWAIT_GATHER) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
+#endif
+#define AWAIT_SLEEP_MS(ms) COOP_AWAIT_SLEEP_MS(ms)
+#define AWAIT_SLEEP_TICKS(ticks) COOP_AWAIT_SLEEP_TICKS(ticks)
+#define AWAIT_SLEEP_UNTIL(tick) COOP_AWAIT_SLEEP_UNTIL(tick)
+#define AWAIT_JOIN(task) COOP_AWAIT_JOIN(task)
+#define AWAIT_GATHER(tasks, n) COOP_AWAIT_GATHER(tasks, n)
+#endif
+
+/* ------------------------------------------------------------------------ */
+#ifdef COOP_IMPLEMENTATION
+#ifndef COOP_SCHED_IMPLEMENTED
+#define COOP_SCHED_IMPLEMENTED
+
+coop_loop_t *coop_priv_running;
+
+static void coop_priv_make_ready(coop_loop_t *loop, coop_task_t *t)
+{
+    t->state = (uint8_t)((t->state & COOP_PRIV_TASK_CLEANUP) | COOP_TASK_READY);
+    *loop->ready_tail = t;
+    loop->ready_tail = &t->u.next;
+}
+
+static void coop_priv_waitq_push(coop_waitq_t *q, coop_task_t *t)
+{
+    if (q->last == NULL) {
+        t->u.next = t;
+    } else {
+        t->u.next = q->last->u.next;
+        q->last->u.next = t;
+    }
+    q->last = t;
+}
+
+static void coop_priv_waitq_remove(coop_waitq_t *q, coop_task_t *t)
+{
+    coop_task_t *prev = q->last;
+    if (prev == NULL)
+        return;
+    while (prev->u.next != t) {
+        prev = prev->u.next;
+        if (prev == q->last)
+            return; /* not in this queue */
+    }
+    if (prev == t) {
+        q->last = NULL; /* t was alone */
+    } else {
+        prev->u.next = t->u.next;
+        if (q->last == t)
+            q->last = prev;
+    }
+}
+
+/* Wake every task in q, first to last, into the next pass. */
+static void coop_priv_waitq_wake_all(coop_loop_t *loop, coop_waitq_t *q)
+{
+    coop_task_t *last = q->last;
+    coop_task_t *t;
+    if (last == NULL)
+        return;
+    q->last = NULL;
+    t = last->u.next;
+    for (;;) {
+        coop_task_t *next = t->u.next;
+        t->waitq = NULL;
+        coop_priv_make_ready(loop, t);
+        if (t == last)
+            break;
+        t = next;
+    }
+}
+
+void coop_loop_init(coop_loop_t *loop)
+{
+    COOP_ASSERT(loop != NULL, "coop_loop_init: loop is NULL");
+    if (loop == NULL)
+        return;
+    loop->ready = NULL;
+    loop->ready_tail = &loop->ready;
+    loop->current = NULL;
+    loop->alive = 0;
+    loop->running = 0;
+    loop->idles = 0;
+    coop_wheel_init(&loop->wheel, coop_port_now());
+}
+
+int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
+{
+    COOP_ASSERT(loop != NULL && t != NULL && fn != NULL,
+                "coop_task_spawn: loop, task and fn must not be NULL");
+    if (loop == NULL || t == NULL || fn == NULL)
+        return COOP_EINVAL;
+    COOP_ASSERT(COOP_PRIV_TASK_STATE(t) == COOP_TASK_IDLE || coop_task_done(t),
+                "coop_task_spawn: the task is alive (spawned and not ended)");
+    if (!(COOP_PRIV_TASK_STATE(t) == COOP_TASK_IDLE || coop_task_done(t)))
+        return COOP_EBUSY;
+    t->fn = fn;
+    t->lc = COOP_PRIV_LC_START;
+    t->state = COOP_TASK_IDLE;
+    coop_timer_init(&t->timer);
+    t->joiners.last = NULL;
+    t->waitq = NULL;
+    t->loop = loop;
+    loop->alive++;
+    coop_priv_make_ready(loop, t);
+    return COOP_OK;
+}
+
+int coop_task_cancel(coop_task_t *t)
+{
+    unsigned state;
+    COOP_ASSERT(t != NULL, "coop_task_cancel: task is NULL");
+    if (t == NULL)
+        return COOP_EINVAL;
+    state = COOP_PRIV_TASK_STATE(t);
+    COOP_ASSERT(state != COOP_TASK_IDLE, "coop_task_cancel: the task was never spawned");
+    if (state == COOP_TASK_IDLE)
+        return COOP_EINVAL;
+    if (state >= COOP_TASK_DONE || (t->state & COOP_PRIV_TASK_CLEANUP))
+        return COOP_EALREADY;
+    COOP_ASSERT(t != t->loop->current,
+                "coop_task_cancel: a task cannot cancel itself; end it with ASYNC_RETURN()");
+    if (t == t->loop->current)
+        return COOP_EBUSY;
+    t->lc = COOP_PRIV_LC_FINALLY;
+    t->state |= COOP_PRIV_TASK_CLEANUP;
+    if (state == COOP_TASK_SLEEPING) {
+        coop_timer_cancel(&t->timer);
+        coop_priv_make_ready(t->loop, t);
+    } else if (state == COOP_TASK_WAITING) {
+        coop_timer_cancel(&t->timer);
+        coop_priv_waitq_remove(t->waitq, t);
+        t->waitq = NULL;
+        coop_priv_make_ready(t->loop, t);
+    }
+    /* READY: it is queued already and will resume in its FINALLY section */
+    return COOP_OK;
+}
+
+int coop_task_join(coop_task_t *t)
+{
+    coop_task_t *self = coop_task_current();
+    COOP_ASSERT(t != NULL, "coop_task_join: task is NULL");
+    if (t == NULL)
+        return COOP_EINVAL;
+    COOP_ASSERT(COOP_PRIV_TASK_STATE(t) != COOP_TASK_IDLE,
+                "coop_task_join: the task was never spawned");
+    if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_IDLE)
+        return COOP_EINVAL;
+    if (coop_task_done(t))
+        return COOP_OK;
+    COOP_ASSERT(self != NULL, "coop_task_join: only a task can wait (no task is running)");
+    if (self == NULL)
+        return COOP_EINVAL;
+    COOP_ASSERT(self != t, "coop_task_join: a task cannot join itself (it would wait forever)");
+    if (self == t)
+        return COOP_EDEADLK;
+    coop_priv_waitq_push(&t->joiners, self);
+    self->waitq = &t->joiners;
+    self->state = (uint8_t)((self->state & COOP_PRIV_TASK_CLEANUP) | COOP_TASK_WAITING);
+    return COOP_EAGAIN;
+}
+
+int coop_task_result(const coop_task_t *t)
+{
+    if (t == NULL || COOP_PRIV_TASK_STATE(t) == COOP_TASK_IDLE)
+        return COOP_EINVAL;
+    if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_DONE)
+        return COOP_OK;
+    if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_CANCELED)
+        return COOP_ECANCELED;
+    return COOP_EAGAIN;
+}
+
+coop_status_t coop_priv_join(coop_task_t *t)
+{
+    return coop_task_join(t) == COOP_EAGAIN ? COOP_WAITING : COOP_DONE;
+}
+
+coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n)
+{
+    size_t i;
+    COOP_ASSERT(tasks != NULL || n == 0, "AWAIT_GATHER: tasks is NULL");
+    for (i = 0; tasks != NULL && i < n; i++)
+        if (coop_task_join(tasks[i]) == COOP_EAGAIN)
+            return COOP_WAITING;
+    return COOP_DONE;
+}
+
+static void coop_priv_arm(coop_loop_t *loop, coop_task_t *t, uint32_t ticks)
+{
+    uint32_t chunk = ticks < COOP_TICK_MAX_WAIT ? ticks : COOP_TICK_MAX_WAIT;
+    t->u.sleep_left = ticks - chunk;
+    coop_wheel_insert(&loop->wheel, &t->timer, coop_tick_add(loop->wheel.now, chunk));
+}
+
+coop_status_t coop_priv_sleep(uint32_t ticks)
+{
+    coop_task_t *t = coop_task_current();
+    COOP_ASSERT(t != NULL, "AWAIT_SLEEP: no task is running (sleep only inside a task)");
+    if (t == NULL || ticks == 0)
+        return COOP_YIELDED;
+    coop_priv_arm(t->loop, t, ticks);
+    t->state = (uint8_t)((t->state & COOP_PRIV_TASK_CLEANUP) | COOP_TASK_SLEEPING);
+    return COOP_WAITING;
+}
+
+coop_status_t coop_priv_sleep_until(coop_tick_t when)
+{
+    coop_task_t *t = coop_task_current();
+    coop_stick_t d;
+    COOP_ASSERT(t != NULL, "AWAIT_SLEEP_UNTIL: no task is running (sleep only inside a task)");
+    if (t == NULL)
+        return COOP_YIELDED;
+    d = coop_tick_diff(when, t->loop->wheel.now);
+    return coop_priv_sleep(d > 0 ? (uint32_t)d : 0u);
+}
+
+/* A task came back from its coroutine with something other than YIELDED. */
+static void coop_priv_settle(coop_loop_t *loop, coop_task_t *t, coop_status_t st)
+{
+    if (st == COOP_DONE) {
+        t->state = (t->state & COOP_PRIV_TASK_CLEANUP) ? COOP_TASK_CANCELED : COOP_TASK_DONE;
+        loop->alive--;
+        coop_priv_waitq_wake_all(loop, &t->joiners);
+        return;
+    }
+    COOP_ASSERT(st == COOP_WAITING, "coop: a task returned an unknown status");
+    COOP_ASSERT(COOP_PRIV_TASK_STATE(t) != COOP_TASK_READY,
+                "coop: a task returned COOP_WAITING without waiting on anything "
+                "(it would never run again)");
+    if (st != COOP_WAITING || COOP_PRIV_TASK_STATE(t) == COOP_TASK_READY)
+        coop_priv_make_ready(loop, t); /* defined result: treat it as a yield */
+}
+
+/* Run every task that is ready now, once. */
+static void coop_priv_pass(coop_loop_t *loop)
+{
+    coop_task_t *t = loop->ready;
+    *loop->ready_tail = NULL;
+    loop->ready = NULL;
+    loop->ready_tail = &loop->ready;
+    while (t != NULL) {
+        coop_task_t *next = t->u.next;
+        coop_status_t st;
+        loop->current = t;
+        st = t->fn(t);
+        if (st == COOP_YIELDED) {
+            *loop->ready_tail = t;
+            loop->ready_tail = &t->u.next;
+        } else {
+            coop_priv_settle(loop, t, st);
+        }
+        t = next;
+    }
+    loop->current = NULL;
+}
+
+/* Bring the wheel to the port's time and wake the tasks whose timers fired. */
+static void coop_priv_expire(coop_loop_t *loop)
+{
+    coop_timer_t *tm;
+    coop_wheel_advance(&loop->wheel, coop_port_now());
+    while ((tm = coop_wheel_pop(&loop->wheel)) != NULL) {
+        coop_task_t *t = COOP_CONTAINER_OF(tm, coop_task_t, timer);
+        if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_SLEEPING && t->u.sleep_left != 0)
+            coop_priv_arm(loop, t, t->u.sleep_left); /* a chained long sleep */
+        else
+            coop_priv_make_ready(loop, t);
+    }
+}
+
+static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
+{
+    coop_loop_t *outer = coop_priv_running;
+    int rc = COOP_OK;
+
+    COOP_ASSERT(loop != NULL, "coop_loop_run: loop is NULL");
+    if (loop == NULL)
+        return COOP_EINVAL;
+    COOP_ASSERT(!loop->running && outer == NULL,
+                "coop_loop_run: a loop is already running (tasks must not run a loop)");
+    if (loop->running || outer != NULL)
+        return COOP_EBUSY;
+    loop->running = 1;
+    coop_priv_running = loop;
+    for (;;) {
+        coop_priv_expire(loop);
+        if (loop->ready != NULL) {
+            coop_priv_pass(loop);
+        } else if (loop->alive == 0) {
+            break;
+        } else {
+            coop_tick_t when;
+            bool has = coop_wheel_next(&loop->wheel, &when);
+            if (bounded && coop_tick_reached(loop->wheel.now, deadline)) {
+                rc = COOP_ETIMEDOUT;
+                break;
+            }
+            if (bounded && (!has || coop_tick_after(when, deadline))) {
+                when = deadline;
+                has = true;
+            }
+            loop->idles++;
+            if (!coop_port_idle(has, when)) {
+                rc = COOP_EDEADLK;
+                break;
+            }
+            continue;
+        }
+        if (bounded && coop_tick_reached(loop->wheel.now, deadline) && loop->alive != 0) {
+            rc = COOP_ETIMEDOUT; /* tasks due at the deadline have had their pass */
+            break;
+        }
+    }
+    coop_priv_running = NULL;
+    loop->running = 0;
+    return rc;
+}
+
+int coop_loop_run(coop_loop_t *loop)
+{
+    return coop_priv_run(loop, false, 0);
+}
+
+int coop_loop_run_until(coop_loop_t *loop, coop_tick_t deadline)
+{
+    return coop_priv_run(loop, true, deadline);
+}
+
+const char *coop_strerror(int err)
+{
+    switch (err) {
+    case COOP_OK: return "ok";
+    case COOP_EINVAL: return "invalid argument";
+    case COOP_EBUSY: return "task is alive";
+    case COOP_EAGAIN: return "not yet: wait";
+    case COOP_EDEADLK: return "the wait could never end";
+    case COOP_EALREADY: return "already ended or being cancelled";
+    case COOP_ECANCELED: return "cancelled";
+    case COOP_ETIMEDOUT: return "timed out";
+    default: return "unknown error";
+    }
+}
+
+#endif /* COOP_SCHED_IMPLEMENTED */
+#endif /* COOP_IMPLEMENTATION */
+
+#endif /* COOP_SCHED_H */
