@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install the Debian packages that `make check` needs, by name. As root it runs
+# apt-get; otherwise it prints the exact command and fails. Nothing else is
+# downloaded. Add a package here when a test starts to need it.
+set -euo pipefail
+
+packages=(
+  make gcc g++ clang pkg-config check valgrind       # host build and unit tests
+  gcc-avr avr-libc binutils-avr                      # AVR compile checks
+  gcc-arm-none-eabi libnewlib-arm-none-eabi          # Cortex-M0+ compile checks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "deps: missing packages: ${missing[*]}"
+  echo "deps: run as root:  $cmd"
+  exit 1
+fi

@@ -1,0 +1,134 @@
+# coop - plain GNU make. `make help` lists the targets.
+#
+# Everything is built under build/. Nothing here downloads anything: `make deps`
+# installs Debian packages by name (apt-get as root, otherwise it prints the
+# command to run).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+BUILD   := build
+INC     := -Iinclude -Iports
+WARN    := -Wall -Wextra -Wpedantic -Werror -Wundef -Wshadow
+OPT     := -O2 -g
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+
+HEADERS := $(wildcard include/*.h include/coop/*.h)
+PORTS   := $(wildcard ports/*.h)
+UNIT_TESTS := $(filter-out tests/check_host.c,$(wildcard tests/check_*.c))
+UNIT_SRC   := tests/runner.c tests/virtual_impl.c $(UNIT_TESTS)
+EXAMPLES   := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
+
+.PHONY: help deps check demo run examples bench clean \
+        test-unit test-sanitize test-valgrind test-host compile-matrix
+
+help:
+	@echo "coop make targets:"
+	@echo "  make demo            run the two-LED interval demo on the host (keys change intervals, q quits)"
+	@echo "  make check           install missing packages, then run every test below"
+	@echo "  make deps            install (as root) or list the Debian packages the tests need"
+	@echo "  make test-unit       Check unit tests, virtual clock: both back ends x 16/32-bit ticks, C and C++"
+	@echo "  make test-sanitize   the unit tests under ASan+UBSan"
+	@echo "  make test-valgrind   the unit tests under valgrind memcheck"
+	@echo "  make test-host       host-port tests (real clock, CPU use while sleeping, terminal)"
+	@echo "  make compile-matrix  every header alone: gcc/clang C99/C11, g++/clang++ C++11/17, avr-gcc, arm-none-eabi-gcc"
+	@echo "  make examples        build every example for the host"
+	@echo "  make run EX=name     build and run one example on the host ($(EXAMPLES))"
+	@echo "  make bench           instruction counts (callgrind) and sizes; prints a table"
+	@echo "  make clean           remove build/"
+
+deps:
+	@bash .ci/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory compile-matrix test-unit test-sanitize test-valgrind test-host examples
+	@echo "make check: all passed"
+
+# ---------------------------------------------------------------- unit tests
+# $(call unit_variant,name,lc,bits,compiler,extra-flags)
+comma := ,
+UNIT_VARIANTS := switch-32 goto-32 switch-16 goto-16 cxx-switch-32 cxx-goto-16
+
+define unit_variant
+$(BUILD)/test-$(1): $(UNIT_SRC) $(HEADERS) $(PORTS) tests/suites.h tests/*.h
+	@mkdir -p $(BUILD)
+	$(4) $(WARN) $(OPT) $(INC) -Itests $(CHECK_CFLAGS) -DCOOP_LC=COOP_LC_$(2) -DCOOP_TICK_BITS=$(3) $(5) \
+	    $(UNIT_SRC) -o $$@ $(CHECK_LIBS)
+endef
+$(eval $(call unit_variant,switch-32,SWITCH,32,gcc -std=c99,))
+$(eval $(call unit_variant,goto-32,GOTO,32,clang -std=c11,))
+$(eval $(call unit_variant,switch-16,SWITCH,16,clang -std=c99,))
+$(eval $(call unit_variant,goto-16,GOTO,16,gcc -std=c11,))
+$(eval $(call unit_variant,cxx-switch-32,SWITCH,32,g++ -x c++ -std=c++11,))
+$(eval $(call unit_variant,cxx-goto-16,GOTO,16,clang++ -x c++ -std=c++17,))
+$(eval $(call unit_variant,asan-switch-32,SWITCH,32,gcc -std=c99,-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
+$(eval $(call unit_variant,asan-goto-16,GOTO,16,clang -std=c11,-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
+test-unit: $(addprefix $(BUILD)/test-,$(UNIT_VARIANTS))
+	@set -e; for v in $(UNIT_VARIANTS); do echo "== unit tests: $$v"; $(BUILD)/test-$$v; done
+
+test-sanitize: $(BUILD)/test-asan-switch-32 $(BUILD)/test-asan-goto-16
+	@set -e; for v in asan-switch-32 asan-goto-16; do echo "== unit tests under ASan+UBSan: $$v"; \
+	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/test-$$v; done
+
+test-valgrind: $(BUILD)/test-switch-32
+	@echo "== unit tests under valgrind memcheck"
+	@CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all \
+	    $(BUILD)/test-switch-32
+
+# ---------------------------------------------------------------- host port
+HOST_TEST_SRC := tests/runner.c tests/host_impl.c tests/check_host.c
+
+$(BUILD)/test-host: $(HOST_TEST_SRC) $(HEADERS) $(PORTS) tests/suites.h
+	@mkdir -p $(BUILD)
+	gcc -std=c99 $(WARN) $(OPT) $(INC) -Itests $(CHECK_CFLAGS) -DCOOP_TEST_HOST \
+	    $(HOST_TEST_SRC) -o $@ $(CHECK_LIBS)
+
+test-host: $(BUILD)/test-host
+	@echo "== host port tests"
+	@$(BUILD)/test-host
+
+# ---------------------------------------------------------------- examples
+$(BUILD)/host/%: examples/%/main.c $(HEADERS) $(PORTS)
+	@mkdir -p $(dir $@)
+	gcc -std=c99 $(WARN) $(OPT) $(INC) '-DCOOP_PORT="host.h"' $< -o $@
+
+examples: $(addprefix $(BUILD)/host/,$(EXAMPLES))
+
+run: $(BUILD)/host/$(EX)
+	@test -n "$(EX)" || { echo "usage: make run EX=<name>  (one of: $(EXAMPLES))"; exit 2; }
+	@$(BUILD)/host/$(EX)
+
+demo: $(BUILD)/host/interval_buttons
+	@$(BUILD)/host/interval_buttons
+
+# ---------------------------------------------------------------- compile matrix
+HOST_COMPILERS := "gcc -x c -std=c99" "gcc -x c -std=c11" "clang -x c -std=c99" "clang -x c -std=c11" \
+                  "g++ -x c++ -std=c++11" "g++ -x c++ -std=c++17" "clang++ -x c++ -std=c++11" "clang++ -x c++ -std=c++17"
+CROSS_COMPILERS := "avr-gcc -x c -std=c99 -mmcu=atmega328p -Os" "avr-gcc -x c -std=c11 -mmcu=atmega328p -Os" \
+                   "arm-none-eabi-gcc -x c -std=c99 -mcpu=cortex-m0plus -mthumb -Os" \
+                   "arm-none-eabi-gcc -x c -std=c11 -mcpu=cortex-m0plus -mthumb -Os" \
+                   "arm-none-eabi-g++ -x c++ -std=c++11 -mcpu=cortex-m0plus -mthumb -Os -fno-exceptions"
+
+compile-matrix:
+	@echo "== compile matrix: each public header alone, and tests/compile/coroutines.c, warnings as errors"
+	@set -e; n=0; \
+	for cc in $(HOST_COMPILERS) $(CROSS_COMPILERS); do \
+	  for h in $(patsubst include/%,%,$(HEADERS)); do \
+	    for impl in "" "-DCOOP_IMPLEMENTATION"; do \
+	      printf '#include "%s"\ntypedef int coop_compile_check;\n' "$$h" | $$cc $(WARN) -Iinclude $$impl -c -o /dev/null - \
+	        || { echo "FAILED: $$cc $$impl on $$h"; exit 1; }; n=$$((n+1)); \
+	    done; \
+	  done; \
+	  for lc in SWITCH GOTO; do for bits in 32 16; do \
+	    $$cc $(WARN) -Iinclude -DCOOP_LC=COOP_LC_$$lc -DCOOP_TICK_BITS=$$bits -c -o /dev/null tests/compile/coroutines.c \
+	      || { echo "FAILED: $$cc COOP_LC_$$lc $$bits-bit on tests/compile/coroutines.c"; exit 1; }; n=$$((n+1)); \
+	  done; done; \
+	done; echo "compile matrix: $$n compilations, 0 failed"
+
+# ---------------------------------------------------------------- bench
+bench:
+	@bash tests/bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,10 @@
+/* Suites of the unit runner (virtual clock) and of the host-port runner. */
+#define COOP_UNIT_SUITES \
+    COOP_SUITE(async)    \
+    COOP_SUITE(time)     \
+    COOP_SUITE(wheel)    \
+    COOP_SUITE(sched)    \
+    COOP_SUITE(misuse)
+
+#define COOP_HOST_SUITES \
+    COOP_SUITE(host)
