@@ -85,9 +85,7 @@ void coop_port_assert_fail(const char *msg, const char *file, int line);
     coop_lc_t *const COOP_PRIV_LCP = &(ctx)->lc;                 \
     COOP_PRIV_LC_BEGIN()
 
-#define COOP_ASYNC_END                                           \
-    COOP_PRIV_LC_END();                                          \
-    return COOP_DONE
+#define COOP_ASYNC_END COOP_PRIV_LC_END()
 
 #define COOP_FINALLY COOP_PRIV_LC_FINALLY_LABEL()
 
@@ -148,5 +146,21 @@ void coop_port_assert_fail(const char *msg, const char *file, int line);
 #define AWAIT(cond) COOP_AWAIT(cond)
 #define AWAIT_CALL(ctx, call) COOP_AWAIT_CALL(ctx, call)
 #endif
+
+/* ------------------------------------------------------------------------ */
+#ifdef COOP_IMPLEMENTATION
+#ifndef COOP_ASYNC_IMPLEMENTED
+#define COOP_ASYNC_IMPLEMENTED
+uint8_t coop_priv_lc_end(coop_lc_t *lc)
+{
+    COOP_ASSERT(*lc == COOP_PRIV_LC_START || *lc == COOP_PRIV_LC_FINALLY ||
+                    *lc == COOP_PRIV_LC_DONE,
+                "coop: resume point not found (AWAIT or YIELD inside a switch "
+                "statement? use if/else there, or COOP_LC_GOTO)");
+    *lc = COOP_PRIV_LC_DONE;
+    return COOP_DONE;
+}
+#endif /* COOP_ASYNC_IMPLEMENTED */
+#endif /* COOP_IMPLEMENTATION */
 
 #endif /* COOP_ASYNC_H */

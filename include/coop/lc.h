@@ -2,8 +2,9 @@
  *
  * Private to coop; users write ASYNC/AWAIT (coop/async.h), never these.
  * A local continuation is a 2-byte coop_lc_t. Three values are reserved:
- *   0 = start, 1 = go to the FINALLY section (cancel or early return), 2 = done.
- * Every other value is a resume point.
+ * START (0: zeroed state starts from the top), FINALLY (go to the cleanup
+ * section: cancel or early return) and DONE. Every other value is a resume
+ * point.
  *
  * Back end COOP_LC_SWITCH (default, any C99 compiler): the coroutine body sits
  * inside one switch; a resume point is a `case N:` label and the stored value
@@ -15,7 +16,10 @@
  * Back end COOP_LC_GOTO (GCC/Clang): a resume point is a label; the stored
  * value is its distance in bytes from a base label at the top of the body, so
  * it still fits 16 bits (functions up to 32 KiB) and resuming is one indirect
- * jump. AWAIT inside a user switch works.
+ * jump. AWAIT inside a user switch works. FINALLY and DONE are then 0x8001 and
+ * 0x8002, distances no function under 32 KiB can have; a resume label the
+ * compiler merged with the base label has distance 0, which is START and
+ * resumes at the same address, so it is right too.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -29,8 +33,13 @@
 typedef uint16_t coop_lc_t;
 
 #define COOP_PRIV_LC_START 0u
+#if COOP_LC == COOP_LC_SWITCH
 #define COOP_PRIV_LC_FINALLY 1u
 #define COOP_PRIV_LC_DONE 2u
+#else
+#define COOP_PRIV_LC_FINALLY 0x8001u
+#define COOP_PRIV_LC_DONE 0x8002u
+#endif
 
 #define COOP_PRIV_CAT2(a, b) a##b
 #define COOP_PRIV_CAT(a, b) COOP_PRIV_CAT2(a, b)
@@ -76,7 +85,7 @@ typedef uint16_t coop_lc_t;
 
 #define COOP_PRIV_LC_BEGIN()                                                  \
     coop_priv_top:                                                            \
-    if (*COOP_PRIV_LCP > COOP_PRIV_LC_DONE) {                                 \
+    if ((coop_lc_t)(*COOP_PRIV_LCP - COOP_PRIV_LC_FINALLY) > 1u) {            \
         __extension__({                                                       \
             goto *(void *)((char *)&&coop_priv_base + (int16_t)*COOP_PRIV_LCP); \
         });                                                                   \
@@ -100,18 +109,29 @@ typedef uint16_t coop_lc_t;
     case COOP_PRIV_LC_FINALLY:
 
 /* End of the body. The body runs into it with lc = DONE; the switch jumps to
- * `default` for lc = FINALLY without a cleanup section and for lc = DONE; any
- * other value there is a resume point the switch could not find. */
+ * `default` for lc = FINALLY without a cleanup section, for lc = DONE, and for
+ * a resume point it could not find, which coop_priv_lc_end reports. It is a
+ * tail call so that the rare path costs the hot path no saved register. */
 #define COOP_PRIV_LC_END()                                                    \
     *COOP_PRIV_LCP = COOP_PRIV_LC_DONE;                                       \
     COOP_PRIV_FALLTHROUGH;                                                    \
     default:                                                                  \
-        COOP_ASSERT(*COOP_PRIV_LCP <= COOP_PRIV_LC_DONE,                      \
-                    "coop: resume point not found (AWAIT or YIELD inside a "  \
-                    "switch statement? use if/else there, or COOP_LC_GOTO)"); \
-        break;                                                                \
+        return coop_priv_lc_end(COOP_PRIV_LCP);                               \
     }                                                                         \
-    if (0) goto coop_priv_top;                                                \
-    *COOP_PRIV_LCP = COOP_PRIV_LC_DONE
+    if (0) goto coop_priv_top
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Ends a coroutine: asserts lc is START, FINALLY or DONE, sets DONE, returns
+ * COOP_DONE (0).
+ * Never inlined: the hot path of every coroutine stays free of the assert. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+uint8_t coop_priv_lc_end(coop_lc_t *lc);
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* COOP_LC_H */

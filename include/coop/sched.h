@@ -468,7 +468,9 @@ static void coop_priv_pass(coop_loop_t *loop)
 static void coop_priv_expire(coop_loop_t *loop)
 {
     coop_timer_t *tm;
-    coop_wheel_advance(&loop->wheel, coop_port_now());
+    coop_tick_t now = coop_port_now();
+    if (now != loop->wheel.now) /* every armed timer is later than wheel.now */
+        coop_wheel_advance(&loop->wheel, now);
     while ((tm = coop_wheel_pop(&loop->wheel)) != NULL) {
         coop_task_t *t = COOP_CONTAINER_OF(tm, coop_task_t, timer);
         if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_SLEEPING && t->u.sleep_left != 0)
