@@ -97,7 +97,10 @@ void coop_wheel_init(coop_wheel_t *w, coop_tick_t now);
 void coop_wheel_insert(coop_wheel_t *w, coop_timer_t *t, coop_tick_t expires);
 
 /* Process every tick up to and including `to`: due timers move to the
- * expired list, in expiry order (FIFO within a tick). */
+ * expired list, in expiry order (FIFO within a tick). While timers are armed,
+ * `to` must be less than half the tick range after now (the loop guarantees
+ * it: it never sleeps past the next deadline); an empty wheel jumps to `to`
+ * whatever the distance. */
 void coop_wheel_advance(coop_wheel_t *w, coop_tick_t to);
 
 /* Take the next expired timer, or NULL. It is no longer armed. */
@@ -278,9 +281,18 @@ void coop_wheel_advance(coop_wheel_t *w, coop_tick_t to)
     unsigned index;
     coop_tick_t start;
 
-    while (coop_priv_wheel_earliest(w, &index, &start) && !coop_tick_after(start, to)) {
-        coop_link_t *h = &w->slot[index];
-        coop_link_t *n = h->next;
+    for (;;) {
+        coop_link_t *h, *n;
+        if (!coop_priv_wheel_earliest(w, &index, &start)) {
+            /* empty: jump, however far (an idle longer than half the tick
+             * range, possible with 16-bit ticks, must not leave now behind) */
+            w->now = to;
+            return;
+        }
+        if (coop_tick_after(start, to))
+            break;
+        h = &w->slot[index];
+        n = h->next;
 
         w->now = start;
         /* detach the whole slot, then sort its timers: due now, or lower */
