@@ -77,9 +77,15 @@ void coop_port_assert_fail(const char *msg, const char *file, int line);
 #define COOP_CO_INIT(ctx) ((void)((ctx)->lc = COOP_PRIV_LC_START))
 /* true once a coroutine has run to its end. */
 #define COOP_CO_DONE(ctx) ((ctx)->lc == COOP_PRIV_LC_DONE)
-/* Make the next call of a child coroutine run its FINALLY section and end. */
-#define COOP_CO_CANCEL(ctx) \
-    ((void)((ctx)->lc = ((ctx)->lc == COOP_PRIV_LC_DONE ? COOP_PRIV_LC_DONE : COOP_PRIV_LC_FINALLY)))
+/* Make the next call of a child coroutine run its FINALLY section and end (a
+ * finished one stays finished). Cancelling a child that is already inside its
+ * FINALLY section starts that section again: cancel a child once. */
+#define COOP_CO_CANCEL(ctx) coop_priv_co_cancel(&(ctx)->lc)
+static inline void coop_priv_co_cancel(coop_lc_t *lc)
+{
+    if (*lc != COOP_PRIV_LC_DONE)
+        *lc = COOP_PRIV_LC_FINALLY;
+}
 
 #define COOP_ASYNC(ctx)                                          \
     coop_lc_t *const COOP_PRIV_LCP = &(ctx)->lc;                 \
