@@ -54,6 +54,7 @@
 #ifndef COOP_ASYNC_H
 #define COOP_ASYNC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -166,6 +167,22 @@ uint8_t coop_priv_lc_end(coop_lc_t *lc)
     *lc = COOP_PRIV_LC_DONE;
     return COOP_DONE;
 }
+void (*coop_priv_finally_hook)(coop_lc_t *lc);
+void coop_priv_finally(coop_lc_t *lc)
+{
+    if (coop_priv_finally_hook != NULL)
+        coop_priv_finally_hook(lc);
+}
+#if COOP_LC == COOP_LC_GOTO
+coop_lc_t coop_priv_lc_far(void)
+{
+    COOP_ASSERT(0, "coop: a resume point is too far from the top of its coroutine "
+                   "(over 32 KiB, or moved to another section by GCC's hot/cold "
+                   "splitting: build with -fno-reorder-blocks-and-partition, or use "
+                   "COOP_LC_SWITCH); the coroutine ends at its next call");
+    return COOP_PRIV_LC_FINALLY;
+}
+#endif
 #endif /* COOP_ASYNC_IMPLEMENTED */
 #endif /* COOP_IMPLEMENTATION */
 

@@ -94,8 +94,15 @@ typedef uint16_t coop_lc_t;
     case COOP_PRIV_LC_START:                                                  \
     coop_priv_base:
 
+/* The distance must fit in 16 bits and miss FINALLY and DONE: it does not when
+ * the function is over 32 KiB or when GCC's hot/cold splitting
+ * (-freorder-blocks-and-partition, on at -O2) moved the resume point to
+ * another section. Then COOP_ASSERT says so and the coroutine ends (FINALLY)
+ * at its next call, instead of jumping to a wrong address. The check (3
+ * instructions a suspend) is compiled only where that splitting can happen:
+ * GCC optimising for speed; not clang, not -Os (the usual firmware build). */
 #define COOP_PRIV_LC_MARK(n)                                                  \
-    (*COOP_PRIV_LCP = (coop_lc_t)(__extension__(                              \
+    (*COOP_PRIV_LCP = coop_priv_lc_offset(__extension__(                      \
          (char *)&&COOP_PRIV_CAT(coop_priv_l, n) - (char *)&&coop_priv_base)))
 #define COOP_PRIV_LC_LABEL(n) COOP_PRIV_CAT(coop_priv_l, n):
 #define COOP_PRIV_LC_LABEL_FT(n) COOP_PRIV_LC_LABEL(n)
@@ -104,9 +111,10 @@ typedef uint16_t coop_lc_t;
 
 /* Start of the cleanup section: reached by falling off the body, by an early
  * return (lc = FINALLY) or by cancellation (lc = FINALLY). */
-#define COOP_PRIV_LC_FINALLY_LABEL() \
-    COOP_PRIV_FALLTHROUGH;           \
-    case COOP_PRIV_LC_FINALLY:
+#define COOP_PRIV_LC_FINALLY_LABEL()   \
+    COOP_PRIV_FALLTHROUGH;             \
+    case COOP_PRIV_LC_FINALLY:         \
+        coop_priv_finally(COOP_PRIV_LCP)
 
 /* End of the body. The body runs into it with lc = DONE; the switch jumps to
  * `default` for lc = FINALLY without a cleanup section, for lc = DONE, and for
@@ -123,11 +131,27 @@ typedef uint16_t coop_lc_t;
 #ifdef __cplusplus
 extern "C" {
 #endif
+#if COOP_LC == COOP_LC_GOTO
+__attribute__((noinline)) coop_lc_t coop_priv_lc_far(void);
+static inline coop_lc_t coop_priv_lc_offset(long d)
+{
+#if !defined(__clang__) && !defined(__OPTIMIZE_SIZE__)
+    /* fits int16_t and is neither 0x8000, FINALLY (0x8001) nor DONE (0x8002) */
+    if (__builtin_expect((unsigned long)(d + 32765) > 65532ul, 0))
+        return coop_priv_lc_far();
+#endif
+    return (coop_lc_t)d;
+}
+#endif
+/* Entered a FINALLY section (by any path): tells the scheduler, through
+ * coop_priv_finally_hook, so that a cancel cannot start the section again. */
+void coop_priv_finally(coop_lc_t *lc);
+extern void (*coop_priv_finally_hook)(coop_lc_t *lc);
 /* Ends a coroutine: asserts lc is START, FINALLY or DONE, sets DONE, returns
  * COOP_DONE (0).
  * Never inlined: the hot path of every coroutine stays free of the assert. */
 #if defined(__GNUC__)
-__attribute__((noinline, cold))
+__attribute__((noinline))
 #endif
 uint8_t coop_priv_lc_end(coop_lc_t *lc);
 #ifdef __cplusplus

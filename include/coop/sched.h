@@ -82,7 +82,7 @@ typedef struct coop_waitq {
     coop_task_t *last;
 } coop_waitq_t;
 
-/* Task states (coop_task.state); COOP_PRIV_TASK_CLEANUP may be or-ed in. */
+/* Task states (coop_task.state); the COOP_PRIV_TASK_ flags below are or-ed in. */
 enum {
     COOP_TASK_IDLE = 0,     /* never spawned (a zeroed task) */
     COOP_TASK_READY = 1,    /* in the run queue, or running */
@@ -91,8 +91,10 @@ enum {
     COOP_TASK_DONE = 4,     /* ended normally */
     COOP_TASK_CANCELED = 5  /* ended by coop_task_cancel */
 };
-#define COOP_PRIV_TASK_CLEANUP 0x80u /* cancelled, running its FINALLY section */
-#define COOP_PRIV_TASK_STATE(t) ((t)->state & 0x7fu)
+#define COOP_PRIV_TASK_CLEANUP 0x80u /* cancelled: ends as COOP_TASK_CANCELED */
+#define COOP_PRIV_TASK_FINALLY 0x40u /* inside its FINALLY section: no more cancels */
+#define COOP_PRIV_TASK_FLAGS (COOP_PRIV_TASK_CLEANUP | COOP_PRIV_TASK_FINALLY)
+#define COOP_PRIV_TASK_STATE(t) ((t)->state & 0x3fu)
 
 struct coop_task {
     union {
@@ -156,11 +158,13 @@ static inline coop_tick_t coop_loop_now(const coop_loop_t *loop)
 int coop_task_spawn(coop_loop_t *loop, coop_task_t *task, coop_task_fn fn);
 
 /* Cancel `task`: it never resumes where it waited; its FINALLY section (if
- * any) runs in the next pass, then it ends as COOP_TASK_CANCELED and its
- * joiners wake. Removes it from its timer or wait queue. COOP_OK;
- * COOP_EALREADY if it has ended or is already being cancelled (no assert: a
- * benign race); COOP_EINVAL for NULL or a never-spawned task; COOP_EBUSY for
- * the running task itself (end it with ASYNC_RETURN()). */
+ * any) runs when it is next dispatched (in this pass if it is queued in it,
+ * else in the next), then it ends as COOP_TASK_CANCELED and its joiners wake.
+ * Removes it from its timer or wait queue. COOP_OK; COOP_EALREADY if it has
+ * ended, is being cancelled, or is already inside its FINALLY section (which
+ * then runs to its end once: no assert, a benign race); COOP_EINVAL for NULL
+ * or a never-spawned task; COOP_EBUSY for the running task itself (end it
+ * with ASYNC_RETURN()). */
 int coop_task_cancel(coop_task_t *task);
 
 /* Register the current task to be woken when `task` ends. COOP_OK if it has
@@ -224,7 +228,7 @@ coop_loop_t *coop_priv_running;
 
 static void coop_priv_make_ready(coop_loop_t *loop, coop_task_t *t)
 {
-    t->state = (uint8_t)((t->state & COOP_PRIV_TASK_CLEANUP) | COOP_TASK_READY);
+    t->state = (uint8_t)((t->state & COOP_PRIV_TASK_FLAGS) | COOP_TASK_READY);
     *loop->ready_tail = t;
     loop->ready_tail = &t->u.next;
 }
@@ -278,8 +282,18 @@ static void coop_priv_waitq_wake_all(coop_loop_t *loop, coop_waitq_t *q)
     }
 }
 
+/* A coroutine entered its FINALLY section: if it is a task's own (not a child
+ * coroutine's), cancelling the task no longer restarts the section. */
+static void coop_priv_task_finally(coop_lc_t *lc)
+{
+    coop_task_t *t = coop_task_current();
+    if (t != NULL && lc == &t->lc)
+        t->state |= COOP_PRIV_TASK_FINALLY;
+}
+
 void coop_loop_init(coop_loop_t *loop)
 {
+    coop_priv_finally_hook = coop_priv_task_finally;
     COOP_ASSERT(loop != NULL, "coop_loop_init: loop is NULL");
     if (loop == NULL)
         return;
@@ -324,7 +338,7 @@ int coop_task_cancel(coop_task_t *t)
     COOP_ASSERT(state != COOP_TASK_IDLE, "coop_task_cancel: the task was never spawned");
     if (state == COOP_TASK_IDLE)
         return COOP_EINVAL;
-    if (state >= COOP_TASK_DONE || (t->state & COOP_PRIV_TASK_CLEANUP))
+    if (state >= COOP_TASK_DONE || (t->state & COOP_PRIV_TASK_FLAGS))
         return COOP_EALREADY;
     COOP_ASSERT(t != t->loop->current,
                 "coop_task_cancel: a task cannot cancel itself; end it with ASYNC_RETURN()");
@@ -365,7 +379,7 @@ int coop_task_join(coop_task_t *t)
         return COOP_EDEADLK;
     coop_priv_waitq_push(&t->joiners, self);
     self->waitq = &t->joiners;
-    self->state = (uint8_t)((self->state & COOP_PRIV_TASK_CLEANUP) | COOP_TASK_WAITING);
+    self->state = (uint8_t)((self->state & COOP_PRIV_TASK_FLAGS) | COOP_TASK_WAITING);
     return COOP_EAGAIN;
 }
 
@@ -395,11 +409,12 @@ coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n)
     return COOP_DONE;
 }
 
-static void coop_priv_arm(coop_loop_t *loop, coop_task_t *t, uint32_t ticks)
+/* Arm t to wake `ticks` after `from` (at most COOP_TICK_MAX_WAIT a link). */
+static void coop_priv_arm(coop_loop_t *loop, coop_task_t *t, coop_tick_t from, uint32_t ticks)
 {
     uint32_t chunk = ticks < COOP_TICK_MAX_WAIT ? ticks : COOP_TICK_MAX_WAIT;
     t->u.sleep_left = ticks - chunk;
-    coop_wheel_insert(&loop->wheel, &t->timer, coop_tick_add(loop->wheel.now, chunk));
+    coop_wheel_insert(&loop->wheel, &t->timer, coop_tick_add(from, chunk));
 }
 
 coop_status_t coop_priv_sleep(uint32_t ticks)
@@ -408,8 +423,8 @@ coop_status_t coop_priv_sleep(uint32_t ticks)
     COOP_ASSERT(t != NULL, "AWAIT_SLEEP: no task is running (sleep only inside a task)");
     if (t == NULL || ticks == 0)
         return COOP_YIELDED;
-    coop_priv_arm(t->loop, t, ticks);
-    t->state = (uint8_t)((t->state & COOP_PRIV_TASK_CLEANUP) | COOP_TASK_SLEEPING);
+    coop_priv_arm(t->loop, t, t->loop->wheel.now, ticks);
+    t->state = (uint8_t)((t->state & COOP_PRIV_TASK_FLAGS) | COOP_TASK_SLEEPING);
     return COOP_WAITING;
 }
 
@@ -434,7 +449,7 @@ static void coop_priv_settle(coop_loop_t *loop, coop_task_t *t, coop_status_t st
         return;
     }
     COOP_ASSERT(st == COOP_WAITING, "coop: a task returned an unknown status");
-    COOP_ASSERT(COOP_PRIV_TASK_STATE(t) != COOP_TASK_READY,
+    COOP_ASSERT(st != COOP_WAITING || COOP_PRIV_TASK_STATE(t) != COOP_TASK_READY,
                 "coop: a task returned COOP_WAITING without waiting on anything "
                 "(it would never run again)");
     if (st != COOP_WAITING || COOP_PRIV_TASK_STATE(t) == COOP_TASK_READY)
@@ -474,7 +489,9 @@ static void coop_priv_expire(coop_loop_t *loop)
     while ((tm = coop_wheel_pop(&loop->wheel)) != NULL) {
         coop_task_t *t = COOP_CONTAINER_OF(tm, coop_task_t, timer);
         if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_SLEEPING && t->u.sleep_left != 0)
-            coop_priv_arm(loop, t, t->u.sleep_left); /* a chained long sleep */
+            /* a chained long sleep: the rest counts from this link's tick,
+             * not from a late pass, so the sleep does not drift */
+            coop_priv_arm(loop, t, tm->expires, t->u.sleep_left);
         else
             coop_priv_make_ready(loop, t);
     }

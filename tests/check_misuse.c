@@ -1,0 +1,543 @@
+/* Misuse of the scheduler API (coop/sched.h): every misuse returns its
+ * documented error code AND trips COOP_ASSERT with a message saying what went
+ * wrong. A recording hook (coop_virtual_on_assert) keeps the messages; with
+ * no hook, misuse aborts. Benign cases (cancelling an ended task) do not
+ * assert. */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "virtual.h"
+
+#define T0 ((coop_tick_t)500)
+#define MAX_MSGS 8
+
+/* ------------------------------------------------------ the recording hook */
+
+static int hook_calls;
+static char hook_msg[MAX_MSGS][256]; /* the first MAX_MSGS messages */
+static int hook_line;
+static char hook_file[256];
+
+static void record_assert(const char *msg, const char *file, int line)
+{
+    if (hook_calls < MAX_MSGS) {
+        strncpy(hook_msg[hook_calls], msg != NULL ? msg : "(null)", sizeof hook_msg[0] - 1);
+        hook_msg[hook_calls][sizeof hook_msg[0] - 1] = '\0';
+    }
+    strncpy(hook_file, file != NULL ? file : "", sizeof hook_file - 1);
+    hook_file[sizeof hook_file - 1] = '\0';
+    hook_line = line;
+    hook_calls++;
+}
+
+static void hook_reset(void)
+{
+    hook_calls = 0;
+    hook_line = 0;
+    memset(hook_msg, 0, sizeof hook_msg);
+    memset(hook_file, 0, sizeof hook_file);
+}
+
+/* Exactly one assert since the last check, whose message contains `text`;
+ * then forget it. */
+#define EXPECT_ASSERT(text)                                                           \
+    do {                                                                              \
+        ck_assert_msg(hook_calls == 1, "expected one COOP_ASSERT (\"%s\"), got %d%s%s", \
+                      (text), hook_calls, hook_calls > 0 ? ": " : "", hook_msg[0]);   \
+        ck_assert_msg(strstr(hook_msg[0], (text)) != NULL,                            \
+                      "COOP_ASSERT message \"%s\" lacks \"%s\"", hook_msg[0], (text)); \
+        ck_assert_int_gt(hook_line, 0);                                               \
+        ck_assert(hook_file[0] != '\0');                                              \
+        hook_reset();                                                                 \
+    } while (0)
+
+#define EXPECT_NO_ASSERT()                                                           \
+    do {                                                                             \
+        ck_assert_msg(hook_calls == 0, "unexpected COOP_ASSERT: %s", hook_msg[0]);   \
+    } while (0)
+
+/* ------------------------------------------------------------ fixture */
+
+struct job {
+    coop_task_t task;
+    int id;
+    int calls;
+    int step;
+    int rc;
+    int rc2;
+    int rc3;
+    int done;
+    coop_task_t *other;
+    coop_loop_t *other_loop;
+};
+
+static coop_loop_t g_loop;
+static coop_loop_t g_loop2;
+static struct job J[4];
+static int order[16];
+static int norder;
+
+static void setup(void)
+{
+    int k;
+    coop_priv_running = NULL;
+    coop_virtual_on_assert = record_assert;
+    coop_virtual_set(T0);
+    coop_virtual_idles = 0;
+    hook_reset();
+    memset(J, 0, sizeof J);
+    for (k = 0; k < 4; k++)
+        J[k].id = k;
+    memset(order, 0, sizeof order);
+    norder = 0;
+    memset(&g_loop, 0, sizeof g_loop);
+    memset(&g_loop2, 0, sizeof g_loop2);
+    coop_loop_init(&g_loop);
+    coop_loop_init(&g_loop2);
+}
+
+static void teardown(void)
+{
+    coop_priv_running = NULL;
+    coop_virtual_on_assert = NULL;
+}
+
+static struct job *job_of(coop_task_t *task)
+{
+    return COOP_CONTAINER_OF(task, struct job, task);
+}
+
+static void note(int id)
+{
+    ck_assert_int_lt(norder, 16);
+    order[norder++] = id;
+}
+
+/* ------------------------------------------------------------ task bodies */
+
+static coop_status_t sleep100_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    AWAIT_SLEEP_TICKS(100);
+    j->done = 1;
+    ASYNC_END;
+}
+
+static coop_status_t noop_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    j->done = 1;
+    ASYNC_END;
+}
+
+static coop_status_t join_other_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    AWAIT_JOIN(j->other);
+    j->done = 1;
+    ASYNC_END;
+}
+
+static coop_status_t cancel_self_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    j->rc = coop_task_cancel(task);
+    YIELD(); /* still alive and scheduled */
+    j->done = 1;
+    ASYNC_END;
+}
+
+static coop_status_t join_self_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    j->rc = coop_task_join(task);
+    j->step = 1;
+    AWAIT_JOIN(task); /* asserts, and does not wait forever */
+    j->step = 2;
+    j->done = 1;
+    ASYNC_END;
+}
+
+static coop_status_t run_inside_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    j->rc = coop_loop_run(task->loop);
+    j->rc2 = coop_loop_run_until(task->loop, coop_loop_now(task->loop));
+    j->rc3 = coop_loop_run(j->other_loop);
+    AWAIT_SLEEP_TICKS(10); /* the loop still works */
+    j->done = 1;
+    ASYNC_END;
+}
+
+/* Returns COOP_WAITING without parking (first call), then ends. */
+static coop_status_t waiting_liar_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    note(j->id);
+    return j->calls++ == 0 ? COOP_WAITING : COOP_DONE;
+}
+
+/* Returns a status that does not exist (first call), then ends. */
+static coop_status_t bad_status_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    note(j->id);
+    return j->calls++ == 0 ? (coop_status_t)7 : COOP_DONE;
+}
+
+static coop_status_t yield_once_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    note(j->id);
+    YIELD();
+    note(j->id);
+    ASYNC_END;
+}
+
+static coop_status_t gather_null_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    AWAIT_GATHER((coop_task_t *const *)NULL, 2);
+    j->done = 1;
+    ASYNC_END;
+}
+
+/* A plain coroutine (not a task) that sleeps: only a task may. */
+struct co {
+    coop_lc_t lc;
+    int step;
+};
+
+static coop_status_t sleepy_co(struct co *c)
+{
+    ASYNC(c);
+    c->step = 1;
+    AWAIT_SLEEP_MS(10);
+    c->step = 2;
+    AWAIT_SLEEP_UNTIL(coop_tick_add(T0, 10));
+    c->step = 3;
+    ASYNC_END;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+START_TEST(test_null_arguments)
+{
+    coop_loop_init(NULL);
+    EXPECT_ASSERT("loop is NULL");
+
+    ck_assert_int_eq(coop_loop_run(NULL), COOP_EINVAL);
+    EXPECT_ASSERT("loop is NULL");
+    ck_assert_int_eq(coop_loop_run_until(NULL, T0), COOP_EINVAL);
+    EXPECT_ASSERT("loop is NULL");
+
+    ck_assert_int_eq(coop_task_spawn(NULL, &J[0].task, noop_fn), COOP_EINVAL);
+    EXPECT_ASSERT("must not be NULL");
+    ck_assert_int_eq(coop_task_spawn(&g_loop, NULL, noop_fn), COOP_EINVAL);
+    EXPECT_ASSERT("must not be NULL");
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, NULL), COOP_EINVAL);
+    EXPECT_ASSERT("must not be NULL");
+    /* nothing was spawned */
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_EINVAL);
+    ck_assert_uint_eq(g_loop.alive, 0);
+    ck_assert(g_loop.ready == NULL);
+
+    ck_assert_int_eq(coop_task_cancel(NULL), COOP_EINVAL);
+    EXPECT_ASSERT("task is NULL");
+    ck_assert_int_eq(coop_task_join(NULL), COOP_EINVAL);
+    EXPECT_ASSERT("task is NULL");
+
+    /* the loop is still usable */
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_NO_ASSERT();
+}
+END_TEST
+
+START_TEST(test_spawn_alive)
+{
+    /* ready (spawned, not run yet) */
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, sleep100_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, sleep100_fn), COOP_EBUSY);
+    EXPECT_ASSERT("alive");
+    ck_assert_uint_eq(g_loop.alive, 1);
+
+    /* sleeping */
+    ck_assert_int_eq(coop_loop_run_until(&g_loop, T0), COOP_ETIMEDOUT);
+    ck_assert_uint_eq(COOP_PRIV_TASK_STATE(&J[0].task), COOP_TASK_SLEEPING);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, noop_fn), COOP_EBUSY);
+    EXPECT_ASSERT("alive");
+
+    /* waiting (in a join) */
+    J[1].other = &J[0].task;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[1].task, join_other_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run_until(&g_loop, coop_tick_add(T0, 1)), COOP_ETIMEDOUT);
+    ck_assert_uint_eq(COOP_PRIV_TASK_STATE(&J[1].task), COOP_TASK_WAITING);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[1].task, noop_fn), COOP_EBUSY);
+    EXPECT_ASSERT("alive");
+
+    /* the refused spawns changed nothing: both end on time, once */
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_NO_ASSERT();
+    ck_assert_int_eq(J[0].calls, 2);
+    ck_assert_int_eq(J[0].done, 1);
+    ck_assert_int_eq(J[1].calls, 2);
+    ck_assert_int_eq(J[1].done, 1);
+    ck_assert_uint_eq(coop_port_now(), coop_tick_add(T0, 100));
+    ck_assert_uint_eq(g_loop.alive, 0);
+
+    /* ended: spawning again is fine */
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[1].task, noop_fn), COOP_OK);
+    EXPECT_NO_ASSERT();
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+}
+END_TEST
+
+START_TEST(test_cancel_never_spawned)
+{
+    ck_assert_int_eq(coop_task_cancel(&J[0].task), COOP_EINVAL);
+    EXPECT_ASSERT("never spawned");
+    ck_assert_uint_eq(J[0].task.state, COOP_TASK_IDLE);
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_EINVAL);
+}
+END_TEST
+
+START_TEST(test_cancel_self)
+{
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, cancel_self_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(J[0].rc, COOP_EBUSY);
+    EXPECT_ASSERT("cannot cancel itself");
+    /* not cancelled: it ran on to the end */
+    ck_assert_int_eq(J[0].done, 1);
+    ck_assert_int_eq(J[0].calls, 2);
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_OK);
+}
+END_TEST
+
+START_TEST(test_join_self)
+{
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, join_self_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(J[0].rc, COOP_EDEADLK);
+    /* two asserts: coop_task_join(self), then AWAIT_JOIN(self) */
+    ck_assert_int_eq(hook_calls, 2);
+    ck_assert(strstr(hook_msg[0], "cannot join itself") != NULL);
+    ck_assert(strstr(hook_msg[1], "cannot join itself") != NULL);
+    hook_reset();
+    /* AWAIT_JOIN(self) did not wait forever: it went on at once */
+    ck_assert_int_eq(J[0].step, 2);
+    ck_assert_int_eq(J[0].calls, 1);
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_OK);
+}
+END_TEST
+
+START_TEST(test_join_outside_task)
+{
+    /* joining needs a task to park: from main, on an alive task */
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, noop_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_join(&J[0].task), COOP_EINVAL);
+    EXPECT_ASSERT("no task is running");
+    ck_assert(g_loop.ready == &J[0].task); /* not parked anywhere */
+    ck_assert(J[0].task.joiners.last == NULL);
+    /* a never-spawned task */
+    ck_assert_int_eq(coop_task_join(&J[1].task), COOP_EINVAL);
+    EXPECT_ASSERT("never spawned");
+    /* an ended task: fine, from anywhere */
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(coop_task_join(&J[0].task), COOP_OK);
+    EXPECT_NO_ASSERT();
+}
+END_TEST
+
+START_TEST(test_run_inside_task)
+{
+    J[0].other_loop = &g_loop2;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, run_inside_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(J[0].rc, COOP_EBUSY);
+    ck_assert_int_eq(J[0].rc2, COOP_EBUSY);
+    ck_assert_int_eq(J[0].rc3, COOP_EBUSY);
+    ck_assert_int_eq(hook_calls, 3);
+    ck_assert(strstr(hook_msg[0], "already running") != NULL);
+    ck_assert(strstr(hook_msg[1], "already running") != NULL);
+    ck_assert(strstr(hook_msg[2], "already running") != NULL);
+    hook_reset();
+    /* the refused runs left the running loop intact */
+    ck_assert_int_eq(J[0].done, 1);
+    ck_assert_uint_eq(coop_port_now(), coop_tick_add(T0, 10));
+    ck_assert(coop_priv_running == NULL);
+    ck_assert_uint_eq(g_loop.running, 0);
+    ck_assert_uint_eq(g_loop2.running, 0);
+    /* and the loops run again afterwards */
+    ck_assert_int_eq(coop_loop_run(&g_loop2), COOP_OK);
+    EXPECT_NO_ASSERT();
+}
+END_TEST
+
+START_TEST(test_waiting_without_parking)
+{
+    /* W returns COOP_WAITING without waiting on anything: asserted, and
+     * treated as a yield (it runs again, behind Y) */
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, waiting_liar_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[1].task, yield_once_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_ASSERT("without waiting");
+    ck_assert_int_eq(J[0].calls, 2);
+    ck_assert_int_eq(norder, 4);
+    ck_assert_int_eq(order[0], 0);
+    ck_assert_int_eq(order[1], 1);
+    ck_assert_int_eq(order[2], 0);
+    ck_assert_int_eq(order[3], 1);
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_OK);
+    ck_assert_uint_eq(g_loop.idles, 0);
+}
+END_TEST
+
+START_TEST(test_unknown_status)
+{
+    /* a status that is not DONE/YIELDED/WAITING: one assert, a yield */
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, bad_status_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[1].task, yield_once_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_ASSERT("unknown status");
+    ck_assert_int_eq(J[0].calls, 2);
+    ck_assert_int_eq(norder, 4);
+    ck_assert_int_eq(order[2], 0);
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_OK);
+}
+END_TEST
+
+START_TEST(test_await_outside_task)
+{
+    /* the scheduler's AWAIT forms in a coroutine the loop does not run */
+    struct co c;
+    memset(&c, 0, sizeof c);
+    ck_assert_uint_eq(sleepy_co(&c), COOP_YIELDED);
+    EXPECT_ASSERT("no task is running");
+    ck_assert_int_eq(c.step, 1);
+    ck_assert_uint_eq(sleepy_co(&c), COOP_YIELDED);
+    EXPECT_ASSERT("no task is running");
+    ck_assert_int_eq(c.step, 2);
+    ck_assert_uint_eq(sleepy_co(&c), COOP_DONE);
+    EXPECT_NO_ASSERT();
+    ck_assert_int_eq(c.step, 3);
+    ck_assert_uint_eq(coop_port_now(), T0); /* nothing slept */
+}
+END_TEST
+
+START_TEST(test_gather_null)
+{
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, gather_null_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_ASSERT("tasks is NULL");
+    ck_assert_int_eq(J[0].done, 1);
+    ck_assert_int_eq(J[0].calls, 1);
+}
+END_TEST
+
+START_TEST(test_cancel_ended_is_benign)
+{
+    /* documented benign race: COOP_EALREADY without an assert */
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, noop_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(coop_task_cancel(&J[0].task), COOP_EALREADY);
+    EXPECT_NO_ASSERT();
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_OK);
+
+    /* being cancelled already, and cancelled-and-ended */
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[1].task, sleep100_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_cancel(&J[1].task), COOP_OK);
+    ck_assert_int_eq(coop_task_cancel(&J[1].task), COOP_EALREADY);
+    EXPECT_NO_ASSERT();
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(coop_task_cancel(&J[1].task), COOP_EALREADY);
+    EXPECT_NO_ASSERT();
+    ck_assert_int_eq(coop_task_result(&J[1].task), COOP_ECANCELED);
+}
+END_TEST
+
+START_TEST(test_strerror)
+{
+    static const int codes[8] = {COOP_OK,      COOP_EINVAL,   COOP_EBUSY,     COOP_EAGAIN,
+                                 COOP_EDEADLK, COOP_EALREADY, COOP_ECANCELED, COOP_ETIMEDOUT};
+    static const int unknown[5] = {1, -8, 100, -1000, INT32_MIN};
+    const char *unknown_text = coop_strerror(-8);
+    int a, b;
+    ck_assert_str_eq(unknown_text, "unknown error");
+    for (a = 0; a < 8; a++) {
+        const char *s = coop_strerror(codes[a]);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_uint_gt(strlen(s), 0);
+        ck_assert_str_ne(s, unknown_text);
+        for (b = 0; b < a; b++)
+            ck_assert_str_ne(s, coop_strerror(codes[b]));
+    }
+    for (a = 0; a < 5; a++)
+        ck_assert_str_eq(coop_strerror(unknown[a]), "unknown error");
+    /* the codes themselves: 0 and distinct negatives */
+    ck_assert_int_eq(COOP_OK, 0);
+    for (a = 1; a < 8; a++)
+        ck_assert_int_lt(codes[a], 0);
+    EXPECT_NO_ASSERT();
+}
+END_TEST
+
+START_TEST(test_abort_without_hook)
+{
+    /* no hook: the port prints the message and aborts (this runs in a
+     * forked child: keep its message out of the test output) */
+    coop_virtual_on_assert = NULL;
+    if (freopen("/dev/null", "w", stderr) == NULL)
+        ck_abort_msg("cannot silence stderr");
+    coop_task_cancel(NULL);
+    ck_abort_msg("misuse did not abort");
+}
+END_TEST
+
+Suite *coop_misuse_suite(void);
+Suite *coop_misuse_suite(void)
+{
+    Suite *s = suite_create("misuse");
+    TCase *tc = tcase_create("misuse");
+    const char *fork_env = getenv("CK_FORK");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_null_arguments);
+    tcase_add_test(tc, test_spawn_alive);
+    tcase_add_test(tc, test_cancel_never_spawned);
+    tcase_add_test(tc, test_cancel_self);
+    tcase_add_test(tc, test_join_self);
+    tcase_add_test(tc, test_join_outside_task);
+    tcase_add_test(tc, test_run_inside_task);
+    tcase_add_test(tc, test_waiting_without_parking);
+    tcase_add_test(tc, test_unknown_status);
+    tcase_add_test(tc, test_await_outside_task);
+    tcase_add_test(tc, test_gather_null);
+    tcase_add_test(tc, test_cancel_ended_is_benign);
+    tcase_add_test(tc, test_strerror);
+    /* an abort would end the whole runner without fork (CK_FORK=no, as
+     * under valgrind): only with fork */
+    if (fork_env == NULL || strcmp(fork_env, "no") != 0)
+        tcase_add_test_raise_signal(tc, test_abort_without_hook, SIGABRT);
+    suite_add_tcase(s, tc);
+    return s;
+}
