@@ -21,7 +21,7 @@ UNIT_SRC   := tests/runner.c tests/virtual_impl.c $(UNIT_TESTS)
 EXAMPLES   := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
 
 .PHONY: help deps check demo run examples bench clean \
-        test-unit test-sanitize test-valgrind test-host compile-matrix
+        test-unit test-sanitize test-valgrind test-host test-examples compile-matrix
 
 help:
 	@echo "coop make targets:"
@@ -34,6 +34,7 @@ help:
 	@echo "  make test-host       host-port tests (real clock, CPU use while sleeping, terminal)"
 	@echo "  make compile-matrix  every header alone: gcc/clang C99/C11, g++/clang++ C++11/17, avr-gcc, arm-none-eabi-gcc"
 	@echo "  make examples        build every example for the host"
+	@echo "  make test-examples   run the examples on the virtual clock (exact LED timelines) and the host"
 	@echo "  make run EX=name     build and run one example on the host ($(EXAMPLES))"
 	@echo "  make bench           instruction counts (callgrind) and sizes; prints a table"
 	@echo "  make clean           remove build/"
@@ -42,7 +43,7 @@ deps:
 	@bash .ci/deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory compile-matrix test-unit test-sanitize test-valgrind test-host examples
+	@$(MAKE) --no-print-directory compile-matrix test-unit test-sanitize test-valgrind test-host test-examples
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- unit tests
@@ -87,7 +88,7 @@ HOST_TEST_SRC := tests/runner.c tests/host_impl.c tests/check_host.c
 $(BUILD)/test-host: $(HOST_TEST_SRC) $(HEADERS) $(PORTS) tests/suites.h
 	@mkdir -p $(BUILD)
 	gcc -std=c99 $(WARN) $(OPT) $(INC) -Itests $(CHECK_CFLAGS) -DCOOP_TEST_HOST \
-	    $(HOST_TEST_SRC) -o $@ $(CHECK_LIBS)
+	    $(HOST_TEST_SRC) -o $@ $(CHECK_LIBS) -lutil
 
 test-host: $(BUILD)/test-host
 	@echo "== host port tests"
@@ -99,6 +100,15 @@ $(BUILD)/host/%: examples/%/main.c $(HEADERS) $(PORTS)
 	gcc -std=c99 $(WARN) $(OPT) $(INC) '-DCOOP_PORT="host.h"' $< -o $@
 
 examples: $(addprefix $(BUILD)/host/,$(EXAMPLES))
+
+# the same sources on the virtual clock: exact, instant timelines for tests/examples.sh
+$(BUILD)/virtual/%: examples/%/main.c $(HEADERS) $(PORTS)
+	@mkdir -p $(dir $@)
+	gcc -std=c99 $(WARN) $(OPT) $(INC) '-DCOOP_PORT="virtual.h"' $< -o $@
+
+test-examples: $(addprefix $(BUILD)/host/,$(EXAMPLES)) $(addprefix $(BUILD)/virtual/,$(EXAMPLES))
+	@echo "== examples: timelines on the virtual and host ports"
+	@bash tests/examples.sh
 
 run: $(BUILD)/host/$(EX)
 	@test -n "$(EX)" || { echo "usage: make run EX=<name>  (one of: $(EXAMPLES))"; exit 2; }

@@ -12,6 +12,7 @@
  *   coop/sched.h   the loop: tasks, spawn, run, sleep, join, gather, cancel
  *   coop/wheel.h   the timer wheel under the sleeps
  *   coop/time.h    ticks and wrap-safe comparisons
+ *   coop/board.h   the board API the ports provide (pins, text, key scripts)
  *
  * SPDX-License-Identifier: MIT
  */
@@ -28,5 +29,6 @@
 #include "coop/async.h"
 #include "coop/wheel.h"
 #include "coop/sched.h"
+#include "coop/board.h"
 
 #endif /* COOP_H */

@@ -16,7 +16,20 @@
  * and returns (the failing call then returns its error code); if NULL, the
  * message is printed to stderr and the program aborts.
  *
- * No GPIO: tests drive their own variables.
+ * The board (the same contract as every port, see ports/host.h): pins in an
+ * array, BOARD_LED1 = 1, BOARD_LED2 = 2, BOARD_BUTTON1..4 = 3..6, buttons
+ * active low with a pull-up. Every LED change, coop_board_printf line and
+ * played key is printed to stdout with the virtual time since
+ * coop_board_init, so an example's output is an exact timeline:
+ *     [    250 ms] LED1 off
+ * coop_board_demo_script("500:1 900:q") plays keys at their virtual times
+ * (ms after coop_board_init): '1'..'4' hold BUTTON1..4 down for
+ * COOP_VIRTUAL_PRESS_MS, 'q' prints "key q (quit)" and exits with status 0.
+ * The loop's idle stops at the next scripted key too, so the clock never
+ * jumps over one. With no script, idle behaves as described above.
+ * For tests: coop_virtual_pin_drive() drives an input from outside (bounce,
+ * a sensor), coop_virtual_pin_get() reads any pin's level, and
+ * coop_virtual_board_quiet = true stops the printing.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -41,9 +54,49 @@ extern void (*coop_virtual_on_assert)(const char *msg, const char *file, int lin
 }
 #endif
 
+/* ---------------------------------------------------------------- the board */
+
+/* COOP_CONFIG: COOP_VIRTUAL_PRESS_MS, int, 100. How long a scripted key holds its button. */
+#ifndef COOP_VIRTUAL_PRESS_MS
+#define COOP_VIRTUAL_PRESS_MS 100
+#endif
+/* COOP_CONFIG: COOP_VIRTUAL_PINS, int, 32. Pins 0..COOP_VIRTUAL_PINS-1 exist. */
+#ifndef COOP_VIRTUAL_PINS
+#define COOP_VIRTUAL_PINS 32
+#endif
+#if COOP_VIRTUAL_PINS < 7 || COOP_VIRTUAL_PINS > 256
+#error "coop virtual port: COOP_VIRTUAL_PINS must be between 7 and 256"
+#endif
+
+/* The board (coop/board.h): the host port's pins. */
+#define BOARD_LED1 ((coop_pin_t)1)
+#define BOARD_LED2 ((coop_pin_t)2)
+#define BOARD_BUTTON1 ((coop_pin_t)3)
+#define BOARD_BUTTON2 ((coop_pin_t)4)
+#define BOARD_BUTTON3 ((coop_pin_t)5)
+#define BOARD_BUTTON4 ((coop_pin_t)6)
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Drive input `pin` from outside: level 0 or 1, or -1 to let it float back
+ * to its pull (a pressed scripted button still reads 0). */
+void coop_virtual_pin_drive(coop_pin_t pin, int level);
+/* The level of any pin: an output's value, an input as coop_pin_read sees it. */
+bool coop_virtual_pin_get(coop_pin_t pin);
+/* true: print nothing (LED changes, printf lines, keys). Not reset by init. */
+extern bool coop_virtual_board_quiet;
+
+#ifdef __cplusplus
+}
+#endif
+
 #ifdef COOP_IMPLEMENTATION
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static coop_tick_t coop_virtual_now;
 uint32_t coop_virtual_idles;
@@ -64,13 +117,240 @@ coop_tick_t coop_port_now(void)
     return coop_virtual_now;
 }
 
+/* ---------------------------------------------------------------- the board */
+bool coop_virtual_board_quiet;
+
+enum { COOP_PRIV_VPIN_UNUSED, COOP_PRIV_VPIN_OUT, COOP_PRIV_VPIN_IN };
+
+static struct coop_priv_vboard {
+    coop_tick_t t0;                        /* board time 0 */
+    uint8_t mode[COOP_VIRTUAL_PINS];
+    uint8_t pull[COOP_VIRTUAL_PINS];
+    bool value[COOP_VIRTUAL_PINS];         /* outputs */
+    uint8_t drive[COOP_VIRTUAL_PINS];      /* inputs: 0 floating, 1 driven low, 2 high */
+    bool pressed[4];                       /* BUTTONn held by the script ... */
+    coop_tick_t release[4];                /* ... until this tick */
+    const char *script;                    /* the items after the next one */
+    bool has_next;                         /* the next scripted key: */
+    coop_tick_t next_tick;
+    char next_key;
+} coop_priv_vboard;
+
+static unsigned long coop_priv_vboard_ms(void)
+{
+    coop_tick_t ticks = (coop_tick_t)(coop_virtual_now - coop_priv_vboard.t0);
+    return (unsigned long)((uint64_t)ticks * 1000u / COOP_TICK_HZ);
+}
+
+static void coop_priv_vboard_line(const char *text)
+{
+    if (coop_virtual_board_quiet)
+        return;
+    printf("[%7lu ms] %s\n", coop_priv_vboard_ms(), text);
+    fflush(stdout);
+}
+
+static const char *coop_priv_vboard_name(coop_pin_t pin, char *buf, size_t size)
+{
+    if (pin == BOARD_LED1 || pin == BOARD_LED2)
+        snprintf(buf, size, "LED%u", (unsigned)(pin - BOARD_LED1 + 1));
+    else if (pin >= BOARD_BUTTON1 && pin <= BOARD_BUTTON4)
+        snprintf(buf, size, "BUTTON%u", (unsigned)(pin - BOARD_BUTTON1 + 1));
+    else
+        snprintf(buf, size, "D%u", (unsigned)pin);
+    return buf;
+}
+
+/* The next "T:K" item of *s (coop_board_script_next; malformed ones skipped,
+ * with a warning when `warn`); false at the end. */
+static bool coop_priv_vboard_parse(const char **s, uint32_t *ms, char *key, bool warn)
+{
+    for (;;) {
+        const char *bad = *s;
+        int r = coop_board_script_next(s, ms, key, &bad);
+        if (r >= 0)
+            return r == 1;
+        if (warn)
+            fprintf(stderr, "coop virtual: key script: skipping \"%.*s\" (want T:K, K one of 1 2 3 4 q)\n",
+                    (int)(*s - bad), bad);
+    }
+}
+
+static void coop_priv_vboard_next(void)
+{
+    uint32_t ms = 0;
+    coop_priv_vboard.has_next =
+        coop_priv_vboard_parse(&coop_priv_vboard.script, &ms, &coop_priv_vboard.next_key, false);
+    coop_priv_vboard.next_tick = coop_tick_add(coop_priv_vboard.t0, coop_ticks_from_ms(ms));
+}
+
+/* Play every scripted key due at the virtual now; release held buttons. */
+static void coop_priv_vboard_play(void)
+{
+    unsigned b;
+    while (coop_priv_vboard.has_next &&
+           coop_tick_reached(coop_virtual_now, coop_priv_vboard.next_tick)) {
+        char key = coop_priv_vboard.next_key;
+        char text[32];
+        if (key == 'q') {
+            coop_priv_vboard_line("key q (quit)");
+            exit(0);
+        }
+        b = (unsigned)(key - '1');
+        coop_priv_vboard.pressed[b] = true;
+        coop_priv_vboard.release[b] =
+            coop_tick_add(coop_priv_vboard.next_tick, coop_ticks_from_ms(COOP_VIRTUAL_PRESS_MS));
+        snprintf(text, sizeof text, "key %c (BUTTON%c)", key, key);
+        coop_priv_vboard_line(text);
+        coop_priv_vboard_next();
+    }
+    for (b = 0; b < 4; b++)
+        if (coop_priv_vboard.pressed[b] && coop_tick_reached(coop_virtual_now, coop_priv_vboard.release[b]))
+            coop_priv_vboard.pressed[b] = false;
+}
+
+void coop_board_init(void)
+{
+    unsigned i;
+    coop_priv_vboard.t0 = coop_virtual_now;
+    for (i = 0; i < COOP_VIRTUAL_PINS; i++) {
+        coop_priv_vboard.mode[i] = COOP_PRIV_VPIN_UNUSED;
+        coop_priv_vboard.pull[i] = COOP_PULL_NONE;
+        coop_priv_vboard.value[i] = false;
+        coop_priv_vboard.drive[i] = 0;
+    }
+    for (i = 0; i < 4; i++)
+        coop_priv_vboard.pressed[i] = false;
+    coop_priv_vboard.script = NULL;
+    coop_priv_vboard.has_next = false;
+}
+
+void coop_board_demo_script(const char *script)
+{
+    const char *p = script;
+    uint32_t ms;
+    char key;
+    if (script == NULL) {
+        coop_priv_vboard.has_next = false;
+        return;
+    }
+    while (coop_priv_vboard_parse(&p, &ms, &key, true)) {
+    } /* warn about every bad item now */
+    coop_priv_vboard.script = script;
+    coop_priv_vboard_next();
+}
+
+static bool coop_priv_vboard_pin_ok(coop_pin_t pin)
+{
+    COOP_ASSERT(pin < COOP_VIRTUAL_PINS, "coop virtual: no such pin (raise COOP_VIRTUAL_PINS)");
+    return pin < COOP_VIRTUAL_PINS;
+}
+
+static void coop_priv_vboard_set(coop_pin_t pin, bool value)
+{
+    char text[40], name[16];
+    if (coop_priv_vboard.value[pin] == value)
+        return;
+    coop_priv_vboard.value[pin] = value;
+    snprintf(text, sizeof text, "%s %s", coop_priv_vboard_name(pin, name, sizeof name),
+             value ? "on" : "off");
+    coop_priv_vboard_line(text);
+}
+
+void coop_pin_output(coop_pin_t pin, bool value)
+{
+    if (!coop_priv_vboard_pin_ok(pin))
+        return;
+    coop_priv_vboard.mode[pin] = COOP_PRIV_VPIN_OUT;
+    coop_priv_vboard_set(pin, value);
+}
+
+void coop_pin_write(coop_pin_t pin, bool value)
+{
+    if (!coop_priv_vboard_pin_ok(pin))
+        return;
+    COOP_ASSERT(coop_priv_vboard.mode[pin] == COOP_PRIV_VPIN_OUT,
+                "coop_pin_write: the pin is not an output (call coop_pin_output first)");
+    if (coop_priv_vboard.mode[pin] == COOP_PRIV_VPIN_OUT)
+        coop_priv_vboard_set(pin, value);
+}
+
+void coop_pin_toggle(coop_pin_t pin)
+{
+    if (coop_priv_vboard_pin_ok(pin))
+        coop_pin_write(pin, !coop_priv_vboard.value[pin]);
+}
+
+void coop_pin_input(coop_pin_t pin, int pull)
+{
+    if (!coop_priv_vboard_pin_ok(pin))
+        return;
+    coop_priv_vboard.mode[pin] = COOP_PRIV_VPIN_IN;
+    coop_priv_vboard.pull[pin] = (uint8_t)pull;
+    coop_priv_vboard.value[pin] = false;
+}
+
+static bool coop_priv_vboard_level(coop_pin_t pin)
+{
+    if (coop_priv_vboard.mode[pin] == COOP_PRIV_VPIN_OUT)
+        return coop_priv_vboard.value[pin];
+    if (pin >= BOARD_BUTTON1 && pin <= BOARD_BUTTON4 && coop_priv_vboard.pressed[pin - BOARD_BUTTON1])
+        return false; /* the button connects the pin to ground */
+    if (coop_priv_vboard.drive[pin] != 0)
+        return coop_priv_vboard.drive[pin] == 2;
+    return coop_priv_vboard.pull[pin] == COOP_PULL_UP;
+}
+
+bool coop_pin_read(coop_pin_t pin)
+{
+    if (!coop_priv_vboard_pin_ok(pin))
+        return false;
+    coop_priv_vboard_play(); /* the clock may have been moved by hand */
+    return coop_priv_vboard_level(pin);
+}
+
+void coop_virtual_pin_drive(coop_pin_t pin, int level)
+{
+    if (coop_priv_vboard_pin_ok(pin))
+        coop_priv_vboard.drive[pin] = (uint8_t)(level < 0 ? 0 : level != 0 ? 2 : 1);
+}
+
+bool coop_virtual_pin_get(coop_pin_t pin)
+{
+    if (!coop_priv_vboard_pin_ok(pin))
+        return false;
+    coop_priv_vboard_play();
+    return coop_priv_vboard_level(pin);
+}
+
+void coop_board_printf(const char *fmt, ...)
+{
+    char text[256];
+    size_t n;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    n = strlen(text);
+    while (n > 0 && text[n - 1] == '\n')
+        text[--n] = '\0';
+    coop_priv_vboard_line(text);
+}
+
+/* ---------------------------------------------------------------- idle */
 bool coop_port_idle(bool has_deadline, coop_tick_t deadline)
 {
     coop_virtual_idles++;
+    if (coop_priv_vboard.has_next &&
+        (!has_deadline || coop_tick_after(deadline, coop_priv_vboard.next_tick))) {
+        deadline = coop_priv_vboard.next_tick; /* stop at the next scripted key */
+        has_deadline = true;
+    }
     if (!has_deadline)
         return false; /* nothing in a virtual world can wake the loop */
     if (coop_tick_after(deadline, coop_virtual_now))
         coop_virtual_now = deadline;
+    coop_priv_vboard_play();
     return true;
 }
 

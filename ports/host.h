@@ -1,0 +1,592 @@
+/* ports/host.h - the host port: POSIX (Linux, macOS), the real clock, and a
+ * board made of the terminal: LEDs drawn in a status line, buttons pressed
+ * with the keys 1..4.
+ *
+ *     #define COOP_IMPLEMENTATION      // in exactly one .c file
+ *     #include "host.h"                // first, before any system header
+ *
+ *     coop_board_init();
+ *     coop_pin_output(BOARD_LED1, false);
+ *     ... spawn tasks, coop_loop_run(&loop) ...
+ *
+ * Clock: CLOCK_MONOTONIC, in ticks (COOP_TICK_HZ) since the first use of the
+ * clock (coop_board_init or coop_port_now); coop_tick_t wraps naturally.
+ * Idle: sleeps in the kernel (nanosleep, or pselect on stdin while the
+ * keyboard is read) until the deadline's tick has begun, the next scripted
+ * key, or a key press: never early, never a busy wait. With no deadline and
+ * nothing that could wake it (no keyboard, no script left) it returns false
+ * and the loop ends with COOP_EDEADLK.
+ *
+ * The board (same contract on every port):
+ *   pins     BOARD_LED1 = 1, BOARD_LED2 = 2, BOARD_BUTTON1..4 = 3..6 (the
+ *            guide's D1..D6); any pin below COOP_HOST_PINS may be used.
+ *   buttons  active low with a pull-up: a pressed button reads false.
+ *   output   stdout a terminal: one status line redrawn in place, for example
+ *              LED1 (*)  LED2 ( )   buttons 1[ ] 2[x] 3[ ] 4[ ]   keys 1-4, q quits
+ *            and coop_board_printf lines scroll above it. stdout a file or a
+ *            pipe: a timeline (ms since coop_board_init), one line per LED
+ *            change or message, flushed at once (so `| tee log` is live)
+ *              [    250 ms] LED1 off
+ *              [    260 ms] LED1 interval is now 600 ms
+ * Keyboard (stdin a terminal, program in the foreground): coop_board_init
+ * puts the terminal in raw mode (no echo, keys unbuffered; output processing
+ * kept). Keys 1..4 press BUTTON1..4 for COOP_HOST_PRESS_MS, q quits (exit
+ * status 0), Ctrl-C ends the program by SIGINT (as a shell's Ctrl-C would:
+ * status 130 in the shell), Ctrl-\ by SIGQUIT, Ctrl-Z suspends. The terminal
+ * is restored on every way out: return from main or exit() (atexit), q,
+ * Ctrl-C, SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGABRT (restored, then the signal is
+ * raised again with its default action), and a failed COOP_ASSERT.
+ * Scripts (stdin not a terminal): coop_board_demo_script("500:1 900:q") plays
+ * keys at their times, in ms after coop_board_init: "T:K" items separated
+ * by spaces, K one of 1 2 3 4 q. Each played key prints "key 1 (BUTTON1)"
+ * (typed keys too, when stdout is a timeline).
+ * With a person at the keyboard the demo script is not played. The
+ * environment variable COOP_HOST_KEYS, if set, replaces the demo script and
+ * is played in every case (also in a terminal, and without a demo script).
+ *
+ * Asserts: the terminal is restored, "file:line: message" goes to stderr and
+ * the program aborts.
+ *
+ * The implementation needs POSIX.1-2008: this header defines _POSIX_C_SOURCE
+ * when nothing else chose a feature set, which works only if it is included
+ * before any system header (or compile with -D_DEFAULT_SOURCE / gnu99).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef COOP_PORT_HOST_H
+#define COOP_PORT_HOST_H
+
+#if defined(COOP_IMPLEMENTATION) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
+    !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_BSD_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "coop.h"
+
+/* COOP_CONFIG: COOP_HOST_PRESS_MS, int, 100. How long a key holds its button down. */
+#ifndef COOP_HOST_PRESS_MS
+#define COOP_HOST_PRESS_MS 100
+#endif
+/* COOP_CONFIG: COOP_HOST_PINS, int, 32. Pins 0..COOP_HOST_PINS-1 exist. */
+#ifndef COOP_HOST_PINS
+#define COOP_HOST_PINS 32
+#endif
+#if COOP_HOST_PINS < 7 || COOP_HOST_PINS > 256
+#error "coop host port: COOP_HOST_PINS must be between 7 and 256"
+#endif
+
+/* The board (coop/board.h): two LEDs and four buttons, like the guide's D1..D6. */
+#define BOARD_LED1 ((coop_pin_t)1)
+#define BOARD_LED2 ((coop_pin_t)2)
+#define BOARD_BUTTON1 ((coop_pin_t)3)
+#define BOARD_BUTTON2 ((coop_pin_t)4)
+#define BOARD_BUTTON3 ((coop_pin_t)5)
+#define BOARD_BUTTON4 ((coop_pin_t)6)
+
+/* ------------------------------------------------------------------------ */
+#ifdef COOP_IMPLEMENTATION
+#ifndef COOP_PORT_HOST_IMPLEMENTED
+#define COOP_PORT_HOST_IMPLEMENTED
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define COOP_PRIV_NS_PER_S 1000000000u
+#define COOP_PRIV_NS_PER_MS 1000000u
+
+enum { COOP_PRIV_PIN_UNUSED, COOP_PRIV_PIN_OUT, COOP_PRIV_PIN_IN };
+
+static struct coop_priv_host {
+    bool started;             /* t0 is set */
+    struct timespec t0;       /* the clock's zero */
+    uint64_t board_ns;        /* the board's zero: the first coop_board_init */
+    bool inited;              /* the terminal was looked at */
+    bool kbd;                 /* keys come from a terminal on stdin */
+    bool tty_out;             /* stdout shows a status line */
+    bool from_env;            /* the script is COOP_HOST_KEYS */
+    uint8_t mode[COOP_HOST_PINS];
+    uint8_t pull[COOP_HOST_PINS];
+    bool value[COOP_HOST_PINS];
+    uint64_t release_ns[4];   /* BUTTONn is pressed until this time */
+    unsigned shown;           /* pressed buttons the status line shows */
+    const char *script;       /* the items after the next one */
+    bool has_next;            /* the next scripted key: */
+    uint64_t next_ms;
+    char next_key;
+} coop_priv_host;
+
+/* Read by the signal handlers, hence volatile sig_atomic_t. */
+static volatile sig_atomic_t coop_priv_host_raw;    /* termios to restore */
+static volatile sig_atomic_t coop_priv_host_cursor; /* cursor hidden */
+static struct termios coop_priv_host_orig;
+
+/* Nanoseconds since the clock's zero (set by the first call). */
+static uint64_t coop_priv_host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (!coop_priv_host.started) {
+        coop_priv_host.t0 = ts;
+        coop_priv_host.started = true;
+    }
+    /* unsigned arithmetic: a negative nanosecond difference is fine */
+    return (uint64_t)(ts.tv_sec - coop_priv_host.t0.tv_sec) * COOP_PRIV_NS_PER_S +
+           (uint64_t)ts.tv_nsec - (uint64_t)coop_priv_host.t0.tv_nsec;
+}
+
+static uint64_t coop_priv_host_ticks(uint64_t ns)
+{
+    return ns / COOP_PRIV_NS_PER_S * COOP_TICK_HZ +
+           ns % COOP_PRIV_NS_PER_S * COOP_TICK_HZ / COOP_PRIV_NS_PER_S;
+}
+
+/* The first nanosecond of tick `t`. */
+static uint64_t coop_priv_host_tick_ns(uint64_t t)
+{
+    return t / COOP_TICK_HZ * COOP_PRIV_NS_PER_S +
+           (t % COOP_TICK_HZ * COOP_PRIV_NS_PER_S + COOP_TICK_HZ - 1) / COOP_TICK_HZ;
+}
+
+coop_tick_t coop_port_now(void)
+{
+    return (coop_tick_t)coop_priv_host_ticks(coop_priv_host_ns());
+}
+
+/* Give the terminal back. Async-signal-safe (handlers call it), idempotent. */
+static void coop_priv_host_restore(void)
+{
+    if (coop_priv_host_raw) {
+        coop_priv_host_raw = 0;
+        tcsetattr(STDIN_FILENO, TCSANOW, &coop_priv_host_orig);
+    }
+    if (coop_priv_host_cursor) {
+        static const char show[] = "\033[?25h\n"; /* cursor on, leave the status line */
+        ssize_t r;
+        coop_priv_host_cursor = 0;
+        r = write(STDOUT_FILENO, show, sizeof show - 1);
+        (void)r;
+    }
+}
+
+static void coop_priv_host_at_exit(void)
+{
+    fflush(stdout);
+    coop_priv_host_restore();
+}
+
+/* Installed with SA_RESETHAND: the signal's default action is back when the
+ * handler runs, and the raised signal is delivered when it returns. */
+static void coop_priv_host_on_signal(int sig)
+{
+    coop_priv_host_restore();
+    raise(sig);
+}
+
+static void coop_priv_host_raw_mode(void)
+{
+    struct termios raw = coop_priv_host_orig;
+    raw.c_lflag &= (tcflag_t) ~(ICANON | ECHO | ISIG | IEXTEN);
+    raw.c_iflag &= (tcflag_t) ~(IXON | ICRNL);
+    raw.c_cc[VMIN] = 0; /* read() returns at once, with what there is */
+    raw.c_cc[VTIME] = 0;
+    coop_priv_host_raw = 1; /* before the change: restoring early is harmless */
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) != 0)
+        coop_priv_host_raw = 0;
+}
+
+static const char *coop_priv_host_name(coop_pin_t pin, char *buf, size_t size)
+{
+    if (pin == BOARD_LED1 || pin == BOARD_LED2)
+        snprintf(buf, size, "LED%u", (unsigned)(pin - BOARD_LED1 + 1));
+    else if (pin >= BOARD_BUTTON1 && pin <= BOARD_BUTTON4)
+        snprintf(buf, size, "BUTTON%u", (unsigned)(pin - BOARD_BUTTON1 + 1));
+    else
+        snprintf(buf, size, "D%u", (unsigned)pin);
+    return buf;
+}
+
+/* Buttons (bit n = BUTTON n+1) pressed at time `ns`. */
+static unsigned coop_priv_host_pressed(uint64_t ns)
+{
+    unsigned b, set = 0;
+    for (b = 0; b < 4; b++)
+        if (ns < coop_priv_host.release_ns[b])
+            set |= 1u << b;
+    return set;
+}
+
+static void coop_priv_host_status(void)
+{
+    char line[512], name[16];
+    size_t n = 0;
+    unsigned pin;
+    bool inputs = false;
+    unsigned pressed = coop_priv_host_pressed(coop_priv_host_ns());
+
+    coop_priv_host.shown = pressed;
+    n += (size_t)snprintf(line + n, sizeof line - n, "\r\033[K");
+    for (pin = 0; pin < COOP_HOST_PINS && n < sizeof line - 64; pin++) {
+        if (coop_priv_host.mode[pin] == COOP_PRIV_PIN_OUT) {
+            bool on = coop_priv_host.value[pin];
+            n += (size_t)snprintf(line + n, sizeof line - n, "%s \033[1;%um(%c)\033[0m  ",
+                                  coop_priv_host_name((coop_pin_t)pin, name, sizeof name),
+                                  31u + (pin + 5u) % 6u, on ? '*' : ' '); /* LED1 red, LED2 green, ... */
+        } else if (coop_priv_host.mode[pin] == COOP_PRIV_PIN_IN) {
+            inputs = true;
+        }
+    }
+    if (inputs) {
+        n += (size_t)snprintf(line + n, sizeof line - n, " buttons");
+        for (pin = 0; pin < COOP_HOST_PINS && n < sizeof line - 64; pin++) {
+            if (coop_priv_host.mode[pin] != COOP_PRIV_PIN_IN)
+                continue;
+            if (pin >= BOARD_BUTTON1 && pin <= BOARD_BUTTON4) {
+                bool down = (pressed >> (pin - BOARD_BUTTON1)) & 1u;
+                n += (size_t)snprintf(line + n, sizeof line - n, " %u%s", pin - BOARD_BUTTON1 + 1u,
+                                      down ? "\033[7m[x]\033[0m" : "[ ]");
+            } else {
+                n += (size_t)snprintf(line + n, sizeof line - n, " D%u", pin);
+            }
+        }
+    }
+    if (coop_priv_host.kbd && n < sizeof line - 64)
+        n += (size_t)snprintf(line + n, sizeof line - n, "   keys 1-4, q quits");
+    fputs(line, stdout);
+    fflush(stdout);
+}
+
+/* One line for the user: above the status line, or on the timeline. */
+static void coop_priv_host_line(const char *text)
+{
+    if (coop_priv_host.tty_out) {
+        printf("\r\033[K%s\n", text);
+        coop_priv_host_status();
+    } else {
+        printf("[%7lu ms] %s\n",
+               (unsigned long)((coop_priv_host_ns() - coop_priv_host.board_ns) / COOP_PRIV_NS_PER_MS), text);
+        fflush(stdout);
+    }
+}
+
+/* Ctrl-C and Ctrl-\: end the way the terminal would have ended us. */
+static void coop_priv_host_die(int sig)
+{
+    fflush(stdout);
+    coop_priv_host_restore();
+    signal(sig, SIG_DFL);
+    raise(sig);
+    exit(128 + sig); /* only if the signal is blocked */
+}
+
+/* A key, from the keyboard or the script (then `at_ns` is its script time). */
+static void coop_priv_host_key(int key, uint64_t at_ns, bool scripted)
+{
+    char text[40];
+    if (key >= '1' && key <= '4') {
+        coop_priv_host.release_ns[key - '1'] = at_ns + (uint64_t)COOP_HOST_PRESS_MS * COOP_PRIV_NS_PER_MS;
+        if (scripted || !coop_priv_host.tty_out) { /* typed keys too, on a timeline */
+            snprintf(text, sizeof text, "key %c (BUTTON%c)", key, key);
+            coop_priv_host_line(text);
+        }
+    } else if (key == 'q' || key == 'Q') {
+        if (scripted || !coop_priv_host.tty_out)
+            coop_priv_host_line("key q (quit)");
+        exit(0);
+    } else if (key == 0x03) {
+        coop_priv_host_die(SIGINT);
+    } else if (key == 0x1c) {
+        coop_priv_host_die(SIGQUIT);
+    } else if (key == 0x1a && coop_priv_host_raw) {
+        fflush(stdout);
+        coop_priv_host_restore(); /* Ctrl-Z: suspend like a cooked terminal */
+        raise(SIGTSTP);
+        coop_priv_host_raw_mode(); /* continued */
+        if (coop_priv_host.tty_out) {
+            fputs("\033[?25l", stdout);
+            coop_priv_host_cursor = 1;
+            coop_priv_host_status();
+        }
+    }
+}
+
+/* The next "T:K" item of *s (coop_board_script_next): true with an event,
+ * false at the end. Malformed items are skipped (with a warning when `warn`). */
+static bool coop_priv_host_parse(const char **s, uint64_t *ms, char *key, bool warn)
+{
+    for (;;) {
+        uint32_t t = 0;
+        const char *bad = *s;
+        int r = coop_board_script_next(s, &t, key, &bad);
+        if (r == 1)
+            *ms = t;
+        if (r >= 0)
+            return r == 1;
+        if (warn)
+            fprintf(stderr, "coop host: key script: skipping \"%.*s\" (want T:K, K one of 1 2 3 4 q)\n",
+                    (int)(*s - bad), bad);
+    }
+}
+
+static void coop_priv_host_set_script(const char *script)
+{
+    const char *p = script;
+    uint64_t ms;
+    char key;
+    while (coop_priv_host_parse(&p, &ms, &key, true)) {
+    } /* warn about every bad item now */
+    coop_priv_host.script = script;
+    coop_priv_host.has_next = coop_priv_host_parse(&coop_priv_host.script, &coop_priv_host.next_ms,
+                                                   &coop_priv_host.next_key, false);
+}
+
+/* When the next scripted key is due, in the clock's nanoseconds. */
+static uint64_t coop_priv_host_event_ns(void)
+{
+    return coop_priv_host.board_ns + coop_priv_host.next_ms * COOP_PRIV_NS_PER_MS;
+}
+
+/* Read the keys typed so far. `after_select`: stdin was reported readable,
+ * so reading nothing means end of file (hang-up): stop reading it. */
+static bool coop_priv_host_read_keys(bool after_select)
+{
+    unsigned char buf[32];
+    ssize_t n, i;
+    n = read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0) {
+        if (errno != EINTR && errno != EAGAIN)
+            coop_priv_host.kbd = false;
+        return false;
+    }
+    if (n == 0) {
+        if (after_select)
+            coop_priv_host.kbd = false;
+        return false;
+    }
+    for (i = 0; i < n; i++)
+        coop_priv_host_key(buf[i], coop_priv_host_ns(), false);
+    return true;
+}
+
+/* Take in keys and due script events; redraw what changed. True if any. */
+static bool coop_priv_host_poll(void)
+{
+    bool any = false;
+    if (coop_priv_host.kbd)
+        any = coop_priv_host_read_keys(false);
+    while (coop_priv_host.has_next && coop_priv_host_ns() >= coop_priv_host_event_ns()) {
+        coop_priv_host_key(coop_priv_host.next_key, coop_priv_host_event_ns(), true);
+        coop_priv_host.has_next = coop_priv_host_parse(&coop_priv_host.script, &coop_priv_host.next_ms,
+                                                       &coop_priv_host.next_key, false);
+        any = true;
+    }
+    if (coop_priv_host.tty_out && coop_priv_host_pressed(coop_priv_host_ns()) != coop_priv_host.shown)
+        coop_priv_host_status();
+    return any;
+}
+
+bool coop_port_idle(bool has_deadline, coop_tick_t deadline)
+{
+    uint64_t now_ns, target = 0;
+    bool has_target = false;
+    struct timespec rel;
+
+    if (coop_priv_host_poll())
+        return true; /* a key came in: let the loop look */
+    now_ns = coop_priv_host_ns();
+    if (has_deadline) {
+        uint64_t now_t = coop_priv_host_ticks(now_ns);
+        coop_stick_t d = coop_tick_diff(deadline, (coop_tick_t)now_t);
+        if (d <= 0)
+            return true;
+        target = coop_priv_host_tick_ns(now_t + (uint64_t)d);
+        has_target = true;
+    }
+    if (coop_priv_host.has_next && (!has_target || coop_priv_host_event_ns() < target)) {
+        target = coop_priv_host_event_ns();
+        has_target = true;
+    }
+    if (!has_target && !coop_priv_host.kbd)
+        return false; /* nothing could ever wake us */
+    if (has_target) {
+        if (target <= now_ns)
+            return true;
+        rel.tv_sec = (time_t)((target - now_ns) / COOP_PRIV_NS_PER_S);
+        rel.tv_nsec = (long)((target - now_ns) % COOP_PRIV_NS_PER_S);
+    }
+    if (coop_priv_host.kbd) {
+        fd_set in;
+        FD_ZERO(&in);
+        FD_SET(STDIN_FILENO, &in);
+        if (pselect(STDIN_FILENO + 1, &in, NULL, NULL, has_target ? &rel : NULL, NULL) > 0)
+            coop_priv_host_read_keys(true);
+    } else {
+        nanosleep(&rel, NULL); /* relative to a clock read just now: never early */
+    }
+    coop_priv_host_poll();
+    return true;
+}
+
+void coop_port_assert_fail(const char *msg, const char *file, int line)
+{
+    fflush(stdout);
+    coop_priv_host_restore();
+    fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+    abort();
+}
+
+void coop_board_init(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT };
+    const char *env, *term;
+    unsigned i;
+
+    uint64_t now_ns = coop_priv_host_ns(); /* the clock starts now (if it has not yet) */
+    for (i = 0; i < COOP_HOST_PINS; i++) {
+        coop_priv_host.mode[i] = COOP_PRIV_PIN_UNUSED;
+        coop_priv_host.value[i] = false;
+    }
+    if (coop_priv_host.inited)
+        return;
+    coop_priv_host.inited = true;
+    coop_priv_host.board_ns = now_ns; /* scripts and the timeline count from here */
+
+    term = getenv("TERM");
+    coop_priv_host.tty_out = isatty(STDOUT_FILENO) && !(term != NULL && strcmp(term, "dumb") == 0);
+    coop_priv_host.kbd = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() &&
+                         tcgetattr(STDIN_FILENO, &coop_priv_host_orig) == 0;
+    if (coop_priv_host.kbd || coop_priv_host.tty_out) {
+        atexit(coop_priv_host_at_exit);
+        for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+            struct sigaction sa, old;
+            if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL)
+                continue; /* keep an ignored SIGHUP (nohup) ignored */
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = coop_priv_host_on_signal;
+            sigemptyset(&sa.sa_mask);
+            sa.sa_flags = SA_RESETHAND;
+            sigaction(sigs[i], &sa, NULL);
+        }
+    }
+    if (coop_priv_host.kbd) {
+        coop_priv_host_raw_mode();
+        coop_priv_host.kbd = coop_priv_host_raw != 0;
+    }
+    if (coop_priv_host.tty_out) {
+        fputs("\033[?25l", stdout); /* hide the cursor while the status line is drawn */
+        fflush(stdout);
+        coop_priv_host_cursor = 1;
+    }
+    env = getenv("COOP_HOST_KEYS");
+    if (env != NULL) {
+        coop_priv_host.from_env = true;
+        coop_priv_host_set_script(env);
+    }
+}
+
+void coop_board_demo_script(const char *script)
+{
+    if (coop_priv_host.from_env || coop_priv_host.kbd || script == NULL)
+        return; /* COOP_HOST_KEYS wins; a person at the keyboard plays instead */
+    coop_priv_host_set_script(script);
+}
+
+static bool coop_priv_host_pin_ok(coop_pin_t pin)
+{
+    COOP_ASSERT(pin < COOP_HOST_PINS, "coop host: no such pin (raise COOP_HOST_PINS)");
+    return pin < COOP_HOST_PINS;
+}
+
+static void coop_priv_host_set(coop_pin_t pin, bool value)
+{
+    char text[40], name[16];
+    if (coop_priv_host.value[pin] == value)
+        return;
+    coop_priv_host.value[pin] = value;
+    if (coop_priv_host.tty_out) {
+        coop_priv_host_status();
+    } else {
+        snprintf(text, sizeof text, "%s %s", coop_priv_host_name(pin, name, sizeof name),
+                 value ? "on" : "off");
+        coop_priv_host_line(text);
+    }
+}
+
+void coop_pin_output(coop_pin_t pin, bool value)
+{
+    if (!coop_priv_host_pin_ok(pin))
+        return;
+    coop_priv_host.mode[pin] = COOP_PRIV_PIN_OUT;
+    coop_priv_host_set(pin, value);
+    if (coop_priv_host.tty_out)
+        coop_priv_host_status();
+}
+
+void coop_pin_write(coop_pin_t pin, bool value)
+{
+    if (!coop_priv_host_pin_ok(pin))
+        return;
+    COOP_ASSERT(coop_priv_host.mode[pin] == COOP_PRIV_PIN_OUT,
+                "coop_pin_write: the pin is not an output (call coop_pin_output first)");
+    if (coop_priv_host.mode[pin] == COOP_PRIV_PIN_OUT)
+        coop_priv_host_set(pin, value);
+}
+
+void coop_pin_toggle(coop_pin_t pin)
+{
+    if (coop_priv_host_pin_ok(pin))
+        coop_pin_write(pin, !coop_priv_host.value[pin]);
+}
+
+void coop_pin_input(coop_pin_t pin, int pull)
+{
+    if (!coop_priv_host_pin_ok(pin))
+        return;
+    coop_priv_host.mode[pin] = COOP_PRIV_PIN_IN;
+    coop_priv_host.pull[pin] = (uint8_t)pull;
+    coop_priv_host.value[pin] = false;
+    if (coop_priv_host.tty_out)
+        coop_priv_host_status();
+}
+
+bool coop_pin_read(coop_pin_t pin)
+{
+    if (!coop_priv_host_pin_ok(pin))
+        return false;
+    coop_priv_host_poll();
+    if (coop_priv_host.mode[pin] == COOP_PRIV_PIN_OUT)
+        return coop_priv_host.value[pin];
+    if (pin >= BOARD_BUTTON1 && pin <= BOARD_BUTTON4 &&
+        ((coop_priv_host_pressed(coop_priv_host_ns()) >> (pin - BOARD_BUTTON1)) & 1u))
+        return false; /* the button connects the pin to ground */
+    return coop_priv_host.pull[pin] == COOP_PULL_UP;
+}
+
+void coop_board_printf(const char *fmt, ...)
+{
+    char text[256];
+    size_t n;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    n = strlen(text);
+    while (n > 0 && text[n - 1] == '\n')
+        text[--n] = '\0';
+    coop_priv_host_line(text);
+}
+
+#endif /* COOP_PORT_HOST_IMPLEMENTED */
+#endif /* COOP_IMPLEMENTATION */
+
+#endif /* COOP_PORT_HOST_H */
