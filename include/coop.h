@@ -9,7 +9,10 @@
  *
  * Options: coop/config.h. The pieces, each with its manual at its top:
  *   coop/async.h   ASYNC, AWAIT, YIELD, child coroutines (no scheduler needed)
- *   coop/sched.h   the loop: tasks, spawn, run, sleep, join, gather, cancel
+ *   coop/sched.h   the loop: tasks, spawn, run, sleep, join, gather, cancel,
+ *                  deferred calls posted by interrupts
+ *   coop/irq.h     what an interrupt may touch: flag, counter, ring
+ *   coop/atomic.h  how the ports make those safe (atomics or masking)
  *   coop/wheel.h   the timer wheel under the sleeps
  *   coop/time.h    ticks and wrap-safe comparisons
  *   coop/board.h   the board API the ports provide (pins, text, key scripts)
@@ -28,7 +31,9 @@
 #include "coop/lc.h"
 #include "coop/async.h"
 #include "coop/wheel.h"
+#include "coop/atomic.h"
 #include "coop/sched.h"
+#include "coop/irq.h"
 #include "coop/board.h"
 
 #endif /* COOP_H */

@@ -11,11 +11,23 @@
  *
  * Clock: CLOCK_MONOTONIC, in ticks (COOP_TICK_HZ) since the first use of the
  * clock (coop_board_init or coop_port_now); coop_tick_t wraps naturally.
- * Idle: sleeps in the kernel (nanosleep, or pselect on stdin while the
- * keyboard is read) until the deadline's tick has begun, the next scripted
- * key, or a key press: never early, never a busy wait. With no deadline and
- * nothing that could wake it (no keyboard, no script left) it returns false
- * and the loop ends with COOP_EDEADLK.
+ * Idle: sleeps in the kernel (pselect) until the deadline's tick has begun,
+ * the next scripted key, a key press, an interrupt or a wake: never early,
+ * never a busy wait. With no deadline and nothing that could wake it (no
+ * keyboard, no script left, no interrupt source) it returns false and the
+ * loop ends with COOP_EDEADLK.
+ *
+ * Interrupts are POSIX signals: coop_host_irq_attach(SIGUSR1, isr) makes isr
+ * an interrupt handler (it may call the @isr_ok functions: coop_flag_set,
+ * coop_counter_add, coop_ring_push, coop_call_post). The critical section
+ * (coop_port_irq_save) blocks every signal; the loop's idle sleeps in
+ * pselect with the mask from before it, so a signal between "nothing to do"
+ * and the sleep is delivered inside pselect and ends it: no lost wake-up.
+ * Another thread may play a second core: it calls coop_host_irq_source()
+ * once first, then the same @isr_ok functions; coop_port_wake writes a byte
+ * to a pipe that idle's pselect watches. ISR objects use GCC/Clang atomics
+ * (COOP_PORT_ATOMIC 1); a build may set COOP_PORT_ATOMIC 0 to run the
+ * chips' critical-section flavour against signals instead (not threads).
  *
  * The board (same contract on every port):
  *   pins     BOARD_LED1 = 1, BOARD_LED2 = 2, BOARD_BUTTON1..4 = 3..6 (the
@@ -64,6 +76,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifndef COOP_PORT_ATOMIC
+#define COOP_PORT_ATOMIC 1
+#endif
 #include "coop.h"
 
 /* COOP_CONFIG: COOP_HOST_PRESS_MS, int, 100. How long a key holds its button down. */
@@ -86,12 +101,27 @@
 #define BOARD_BUTTON3 ((coop_pin_t)5)
 #define BOARD_BUTTON4 ((coop_pin_t)6)
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Make `isr` the interrupt handler of signal `signo` (see above). COOP_OK, or
+ * COOP_EINVAL when the signal cannot be caught. */
+int coop_host_irq_attach(int signo, void (*isr)(int signo));
+/* Something outside the loop (a thread) will post or set ISR objects: idle
+ * with no deadline then waits for it instead of reporting a deadlock. */
+void coop_host_irq_source(void);
+#ifdef __cplusplus
+}
+#endif
+
 /* ------------------------------------------------------------------------ */
 #ifdef COOP_IMPLEMENTATION
 #ifndef COOP_PORT_HOST_IMPLEMENTED
 #define COOP_PORT_HOST_IMPLEMENTED
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -362,6 +392,12 @@ static bool coop_priv_host_read_keys(bool after_select)
 {
     unsigned char buf[32];
     ssize_t n, i;
+    if (!coop_priv_host_raw) {
+        /* a signal handler gave the terminal back (canonical mode: a read
+         * would wait for a whole line) and the signal is about to end us */
+        coop_priv_host.kbd = false;
+        return false;
+    }
     n = read(STDIN_FILENO, buf, sizeof buf);
     if (n < 0) {
         if (errno != EINTR && errno != EAGAIN)
@@ -395,6 +431,68 @@ static bool coop_priv_host_poll(void)
     return any;
 }
 
+/* ---------------------------------------------------------------- interrupts */
+static struct {
+    int depth;            /* coop_port_irq_save nesting */
+    sigset_t before;      /* the mask before the outermost save */
+    int pipe[2];          /* coop_port_wake -> idle's pselect */
+    volatile sig_atomic_t sources; /* interrupt handlers or threads that may post */
+} coop_priv_irq = { 0, { { 0 } }, { -1, -1 }, 0 };
+
+coop_irq_state_t coop_port_irq_save(void)
+{
+    if (coop_priv_irq.depth == 0) {
+        sigset_t all;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &coop_priv_irq.before); /* first, then depth */
+    }
+    coop_priv_irq.depth++;
+    return (coop_irq_state_t)(coop_priv_irq.depth - 1);
+}
+
+void coop_port_irq_restore(coop_irq_state_t state)
+{
+    coop_priv_irq.depth = (int)state;
+    if (state == 0) /* depth first: no handler runs until the mask goes */
+        pthread_sigmask(SIG_SETMASK, &coop_priv_irq.before, NULL);
+}
+
+void coop_port_wake(void)
+{
+    if (coop_priv_irq.pipe[1] >= 0) {
+        int saved = errno; /* called from signal handlers */
+        ssize_t w = write(coop_priv_irq.pipe[1], "", 1); /* full pipe: a wake is pending anyway */
+        (void)w;
+        errno = saved;
+    }
+}
+
+void coop_host_irq_source(void)
+{
+    if (coop_priv_irq.pipe[0] < 0 && pipe(coop_priv_irq.pipe) == 0) {
+        int i;
+        for (i = 0; i < 2; i++) {
+            fcntl(coop_priv_irq.pipe[i], F_SETFL, fcntl(coop_priv_irq.pipe[i], F_GETFL) | O_NONBLOCK);
+            fcntl(coop_priv_irq.pipe[i], F_SETFD, FD_CLOEXEC);
+        }
+    }
+    coop_priv_irq.sources++;
+}
+
+int coop_host_irq_attach(int signo, void (*isr)(int signo))
+{
+    struct sigaction sa;
+    COOP_ASSERT(isr != NULL, "coop_host_irq_attach: isr is NULL");
+    if (isr == NULL)
+        return COOP_EINVAL;
+    coop_host_irq_source();
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = isr;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    return sigaction(signo, &sa, NULL) == 0 ? COOP_OK : COOP_EINVAL;
+}
+
 bool coop_port_idle(bool has_deadline, coop_tick_t deadline)
 {
     uint64_t now_ns, target = 0;
@@ -416,7 +514,7 @@ bool coop_port_idle(bool has_deadline, coop_tick_t deadline)
         target = coop_priv_host_event_ns();
         has_target = true;
     }
-    if (!has_target && !coop_priv_host.kbd)
+    if (!has_target && !coop_priv_host.kbd && coop_priv_irq.sources == 0)
         return false; /* nothing could ever wake us */
     if (has_target) {
         if (target <= now_ns)
@@ -424,14 +522,31 @@ bool coop_port_idle(bool has_deadline, coop_tick_t deadline)
         rel.tv_sec = (time_t)((target - now_ns) / COOP_PRIV_NS_PER_S);
         rel.tv_nsec = (long)((target - now_ns) % COOP_PRIV_NS_PER_S);
     }
-    if (coop_priv_host.kbd) {
+    {
+        /* called with every signal blocked (coop_port_irq_save): pselect
+         * unblocks them and sleeps in one step. The timeout is relative to a
+         * clock read just now, so it never ends early. */
         fd_set in;
+        int nfds = 0, r;
         FD_ZERO(&in);
-        FD_SET(STDIN_FILENO, &in);
-        if (pselect(STDIN_FILENO + 1, &in, NULL, NULL, has_target ? &rel : NULL, NULL) > 0)
+        if (coop_priv_host.kbd) {
+            FD_SET(STDIN_FILENO, &in);
+            nfds = STDIN_FILENO + 1;
+        }
+        if (coop_priv_irq.pipe[0] >= 0) {
+            FD_SET(coop_priv_irq.pipe[0], &in);
+            if (coop_priv_irq.pipe[0] >= nfds)
+                nfds = coop_priv_irq.pipe[0] + 1;
+        }
+        r = pselect(nfds, &in, NULL, NULL, has_target ? &rel : NULL,
+                    coop_priv_irq.depth > 0 ? &coop_priv_irq.before : NULL);
+        if (r > 0 && coop_priv_irq.pipe[0] >= 0 && FD_ISSET(coop_priv_irq.pipe[0], &in)) {
+            char buf[64];
+            while (read(coop_priv_irq.pipe[0], buf, sizeof buf) > 0) {
+            } /* the wakes are taken; what they announced is in the inbox */
+        }
+        if (r > 0 && coop_priv_host.kbd && FD_ISSET(STDIN_FILENO, &in))
             coop_priv_host_read_keys(true);
-    } else {
-        nanosleep(&rel, NULL); /* relative to a clock read just now: never early */
     }
     coop_priv_host_poll();
     return true;

@@ -31,6 +31,15 @@
  * a sensor), coop_virtual_pin_get() reads any pin's level, and
  * coop_virtual_board_quiet = true stops the printing.
  *
+ * Interrupts: none of its own. coop_virtual_on_idle, if set, is called as an
+ * interrupt that fires while the loop sleeps (after the clock has moved to
+ * the deadline, with "interrupts" unmasked): a test sets flags or posts calls
+ * there. With no deadline, the loop ends with COOP_EDEADLK only if the hook
+ * posted nothing. The critical section is a masked/unmasked state that the
+ * tests can inspect (coop_virtual_masked); coop_virtual_wakes counts
+ * coop_port_wake calls. ISR objects use the critical-section flavour here
+ * (COOP_PORT_ATOMIC 0, like the chips) unless the build sets it to 1.
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef COOP_PORT_VIRTUAL_H
@@ -49,6 +58,10 @@ void coop_virtual_advance(uint32_t ticks);
 extern uint32_t coop_virtual_idles;
 /* Assert hook (see above). */
 extern void (*coop_virtual_on_assert)(const char *msg, const char *file, int line);
+/* An "interrupt" during each idle (see above), the mask, and the wakes. */
+extern void (*coop_virtual_on_idle)(void);
+extern volatile bool coop_virtual_masked;
+extern uint32_t coop_virtual_wakes;
 
 #ifdef __cplusplus
 }
@@ -338,18 +351,46 @@ void coop_board_printf(const char *fmt, ...)
 }
 
 /* ---------------------------------------------------------------- idle */
+void (*coop_virtual_on_idle)(void);
+volatile bool coop_virtual_masked;
+uint32_t coop_virtual_wakes;
+
+coop_irq_state_t coop_port_irq_save(void)
+{
+    coop_irq_state_t was = coop_virtual_masked;
+    coop_virtual_masked = true;
+    return was;
+}
+
+void coop_port_irq_restore(coop_irq_state_t state)
+{
+    coop_virtual_masked = state != 0;
+}
+
+void coop_port_wake(void)
+{
+    coop_virtual_wakes++;
+}
+
 bool coop_port_idle(bool has_deadline, coop_tick_t deadline)
 {
+    COOP_ASSERT(coop_virtual_masked, "coop virtual: idle called with interrupts unmasked "
+                                     "(the loop must check and sleep inside the critical section)");
     coop_virtual_idles++;
     if (coop_priv_vboard.has_next &&
         (!has_deadline || coop_tick_after(deadline, coop_priv_vboard.next_tick))) {
         deadline = coop_priv_vboard.next_tick; /* stop at the next scripted key */
         has_deadline = true;
     }
-    if (!has_deadline)
-        return false; /* nothing in a virtual world can wake the loop */
-    if (coop_tick_after(deadline, coop_virtual_now))
+    if (has_deadline && coop_tick_after(deadline, coop_virtual_now))
         coop_virtual_now = deadline;
+    if (coop_virtual_on_idle != NULL) { /* an interrupt while asleep */
+        coop_virtual_masked = false;
+        coop_virtual_on_idle();
+        coop_virtual_masked = true;
+    }
+    if (!has_deadline)
+        return coop_priv_inbox != NULL; /* else nothing can ever wake the loop */
     coop_priv_vboard_play();
     return true;
 }

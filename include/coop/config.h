@@ -74,6 +74,15 @@
 #define COOP_WHEEL_SCAN_MAX 8
 #endif
 
+/* COOP_CONFIG: COOP_COUNT_BITS, int, 32. Width of coop_count_t, the counts of
+ * flags, counters and overflows (16 on 8-bit chips saves RAM and time). */
+#ifndef COOP_COUNT_BITS
+#define COOP_COUNT_BITS 32
+#endif
+#if COOP_COUNT_BITS != 32 && COOP_COUNT_BITS != 16
+#error "coop: COOP_COUNT_BITS must be 32 or 16"
+#endif
+
 /* COOP_CONFIG: COOP_NO_SHORT_NAMES, flag, off. Define it to get only the
  * prefixed macros (COOP_AWAIT, ...) and not the short ones (AWAIT, ...). */
 
@@ -86,6 +95,19 @@
 #ifndef COOP_ASSERT
 #define COOP_ASSERT(expr, msg) \
     ((expr) ? (void)0 : coop_port_assert_fail((msg), __FILE__, __LINE__))
+#endif
+
+/* COOP_PRIV_STATIC_ASSERT(cond, name): a compile-time check whose failure
+ * message contains `name` (an identifier that says what is wrong). */
+#if (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L) || \
+    (defined(__cplusplus) && __cplusplus >= 201103L)
+#ifdef __cplusplus
+#define COOP_PRIV_STATIC_ASSERT(cond, name) static_assert(cond, #name)
+#else
+#define COOP_PRIV_STATIC_ASSERT(cond, name) _Static_assert(cond, #name)
+#endif
+#else
+#define COOP_PRIV_STATIC_ASSERT(cond, name) typedef char coop_priv_##name[(cond) ? 1 : -1]
 #endif
 
 #endif /* COOP_CONFIG_H */

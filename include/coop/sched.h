@@ -54,6 +54,7 @@
 #include <stdint.h>
 
 #include "async.h"
+#include "atomic.h"
 #include "config.h"
 #include "time.h"
 #include "wheel.h"
@@ -110,6 +111,19 @@ struct coop_task {
     coop_loop_t *loop;
 };
 
+/* A deferred call (micropython.schedule): an interrupt posts it, the loop
+ * calls its function soon, in the loop's context (where tasks may be woken,
+ * spawned, cancelled). Posts made before the call runs coalesce into one run;
+ * a post made while it runs gives one more run. Flags, counters and rings
+ * (coop/irq.h) are built on it. */
+typedef struct coop_call coop_call_t;
+typedef void (*coop_call_fn)(coop_call_t *call);
+struct coop_call {
+    coop_call_t *next;      /* in the loop's inbox while posted */
+    coop_call_fn fn;
+    volatile uint8_t posted;
+};
+
 struct coop_loop {
     coop_task_t *ready;        /* run queue for the next pass */
     coop_task_t **ready_tail;  /* where the next ready task is linked */
@@ -128,9 +142,14 @@ extern "C" {
 extern coop_loop_t *coop_priv_running;
 
 /* Provided by the port (see ports/): the clock, and sleeping until a deadline
- * (has_deadline false: until something wakes the loop). Idle may return early;
- * it returns false only when the port knows nothing can ever wake the loop
- * (the virtual clock with no deadline): the loop then ends with COOP_EDEADLK. */
+ * (has_deadline false: until something wakes the loop). The loop calls idle
+ * inside coop_port_irq_save(), after finding nothing to do: the port must
+ * unmask interrupts and sleep in one step (AVR: sei; sleep. Cortex-M: WFI
+ * with PRIMASK set. POSIX: pselect/ppoll with the old signal mask) and return
+ * masked again, so an interrupt between the check and the sleep cannot be
+ * lost. Idle may return early; it returns false only when the port knows
+ * nothing can ever wake the loop (the virtual clock with no deadline and
+ * nothing posted): the loop then ends with COOP_EDEADLK. */
 coop_tick_t coop_port_now(void);
 bool coop_port_idle(bool has_deadline, coop_tick_t deadline);
 
@@ -191,11 +210,44 @@ static inline coop_task_t *coop_task_current(void)
 /* A short English text for an error code (COOP_OK included). */
 const char *coop_strerror(int err);
 
+/* The inbox: calls posted by interrupts, not yet run (for ports and tests). */
+extern coop_call_t *volatile coop_priv_inbox;
+
+/* Prepare a call: fn(call) will run in the loop after each coop_call_post. */
+void coop_call_init(coop_call_t *call, coop_call_fn fn);
+
+/* @isr_ok Ask the running loop to call call->fn soon. O(1): wait-free on
+ * single-core ports, lock-free with threads (COOP_PORT_ATOMIC). */
+static inline void coop_call_post(coop_call_t *call)
+{
+    if (coop_priv_xchg_u8(&call->posted, 1) == 0) {
+#if COOP_PORT_ATOMIC
+        coop_call_t *head = __atomic_load_n(&coop_priv_inbox, __ATOMIC_RELAXED);
+        do {
+            call->next = head;
+        } while (!__atomic_compare_exchange_n(&coop_priv_inbox, &head, call, true,
+                                              __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+#else
+        coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
+        call->next = coop_priv_inbox;
+        coop_priv_inbox = call;
+        COOP_PORT_IRQ_RESTORE(s);
+#endif
+    }
+    coop_port_wake();
+}
+
 /* Used by the AWAIT forms below. */
 coop_status_t coop_priv_sleep(uint32_t ticks);
 coop_status_t coop_priv_sleep_until(coop_tick_t when);
 coop_status_t coop_priv_join(coop_task_t *task);
 coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n);
+/* Wait queues, for the objects built on the loop (irq.h, sync.h): park the
+ * current task at the end of q (returns COOP_WAITING, or COOP_YIELDED with an
+ * assert outside a task); wake q's first task / all of them (FIFO). */
+coop_status_t coop_priv_wait_in(coop_waitq_t *q);
+void coop_priv_wake_first(coop_waitq_t *q);
+void coop_priv_wake_all(coop_waitq_t *q);
 
 #ifdef __cplusplus
 }
@@ -225,6 +277,43 @@ coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n);
 #define COOP_SCHED_IMPLEMENTED
 
 coop_loop_t *coop_priv_running;
+coop_call_t *volatile coop_priv_inbox;
+
+void coop_call_init(coop_call_t *call, coop_call_fn fn)
+{
+    COOP_ASSERT(call != NULL && fn != NULL, "coop_call_init: call and fn must not be NULL");
+    if (call == NULL)
+        return;
+    call->next = NULL;
+    call->fn = fn;
+    call->posted = 0;
+}
+
+/* Run every posted call, oldest post first. */
+static void coop_priv_drain(void)
+{
+    coop_call_t *list, *fifo = NULL;
+#if COOP_PORT_ATOMIC
+    list = __atomic_exchange_n(&coop_priv_inbox, (coop_call_t *)NULL, __ATOMIC_ACQUIRE);
+#else
+    coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
+    list = coop_priv_inbox;
+    coop_priv_inbox = NULL;
+    COOP_PORT_IRQ_RESTORE(s);
+#endif
+    while (list != NULL) { /* the inbox is a stack: reverse it */
+        coop_call_t *next = list->next;
+        list->next = fifo;
+        fifo = list;
+        list = next;
+    }
+    while (fifo != NULL) {
+        coop_call_t *next = fifo->next;
+        COOP_PRIV_STORE(&fifo->posted, (uint8_t)0); /* a post from here on runs it again */
+        fifo->fn(fifo);
+        fifo = next;
+    }
+}
 
 static void coop_priv_make_ready(coop_loop_t *loop, coop_task_t *t)
 {
@@ -264,7 +353,7 @@ static void coop_priv_waitq_remove(coop_waitq_t *q, coop_task_t *t)
 }
 
 /* Wake every task in q, first to last, into the next pass. */
-static void coop_priv_waitq_wake_all(coop_loop_t *loop, coop_waitq_t *q)
+void coop_priv_wake_all(coop_waitq_t *q)
 {
     coop_task_t *last = q->last;
     coop_task_t *t;
@@ -275,11 +364,38 @@ static void coop_priv_waitq_wake_all(coop_loop_t *loop, coop_waitq_t *q)
     for (;;) {
         coop_task_t *next = t->u.next;
         t->waitq = NULL;
-        coop_priv_make_ready(loop, t);
+        coop_priv_make_ready(t->loop, t);
         if (t == last)
             break;
         t = next;
     }
+}
+
+void coop_priv_wake_first(coop_waitq_t *q)
+{
+    coop_task_t *last = q->last;
+    coop_task_t *t;
+    if (last == NULL)
+        return;
+    t = last->u.next;
+    if (t == last)
+        q->last = NULL;
+    else
+        last->u.next = t->u.next;
+    t->waitq = NULL;
+    coop_priv_make_ready(t->loop, t);
+}
+
+coop_status_t coop_priv_wait_in(coop_waitq_t *q)
+{
+    coop_task_t *self = coop_task_current();
+    COOP_ASSERT(self != NULL, "coop: only a task can wait (no task is running)");
+    if (self == NULL)
+        return COOP_YIELDED;
+    coop_priv_waitq_push(q, self);
+    self->waitq = q;
+    self->state = (uint8_t)((self->state & COOP_PRIV_TASK_FLAGS) | COOP_TASK_WAITING);
+    return COOP_WAITING;
 }
 
 /* A coroutine entered its FINALLY section: if it is a task's own (not a child
@@ -377,9 +493,7 @@ int coop_task_join(coop_task_t *t)
     COOP_ASSERT(self != t, "coop_task_join: a task cannot join itself (it would wait forever)");
     if (self == t)
         return COOP_EDEADLK;
-    coop_priv_waitq_push(&t->joiners, self);
-    self->waitq = &t->joiners;
-    self->state = (uint8_t)((self->state & COOP_PRIV_TASK_FLAGS) | COOP_TASK_WAITING);
+    (void)coop_priv_wait_in(&t->joiners);
     return COOP_EAGAIN;
 }
 
@@ -445,7 +559,7 @@ static void coop_priv_settle(coop_loop_t *loop, coop_task_t *t, coop_status_t st
     if (st == COOP_DONE) {
         t->state = (t->state & COOP_PRIV_TASK_CLEANUP) ? COOP_TASK_CANCELED : COOP_TASK_DONE;
         loop->alive--;
-        coop_priv_waitq_wake_all(loop, &t->joiners);
+        coop_priv_wake_all(&t->joiners);
         return;
     }
     COOP_ASSERT(st == COOP_WAITING, "coop: a task returned an unknown status");
@@ -512,6 +626,8 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
     loop->running = 1;
     coop_priv_running = loop;
     for (;;) {
+        if (COOP_PRIV_LOAD(&coop_priv_inbox) != NULL)
+            coop_priv_drain();
         coop_priv_expire(loop);
         if (loop->ready != NULL) {
             coop_priv_pass(loop);
@@ -528,10 +644,20 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
                 when = deadline;
                 has = true;
             }
-            loop->idles++;
-            if (!coop_port_idle(has, when)) {
-                rc = COOP_EDEADLK;
-                break;
+            {
+                /* check the inbox with interrupts masked, then let the port
+                 * sleep and unmask in one step: no post can slip between */
+                coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
+                bool woke = true;
+                if (COOP_PRIV_LOAD(&coop_priv_inbox) == NULL) {
+                    loop->idles++;
+                    woke = coop_port_idle(has, when);
+                }
+                COOP_PORT_IRQ_RESTORE(s);
+                if (!woke) {
+                    rc = COOP_EDEADLK;
+                    break;
+                }
             }
             continue;
         }
