@@ -28,7 +28,8 @@ help:
 	@echo "  make demo            run the two-LED interval demo on the host (keys change intervals, q quits)"
 	@echo "  make check           install missing packages, then run every test below"
 	@echo "  make deps            install (as root) or list the Debian packages the tests need"
-	@echo "  make test-unit       Check unit tests, virtual clock: both back ends x 16/32-bit ticks, C and C++, small wheels"
+	@echo "  make test-unit       Check unit tests, virtual clock: both back ends x 16/32-bit ticks, C and C++,"
+	@echo "                       small wheels, both ISR flavours (critical section, atomics)"
 	@echo "  make test-sanitize   the unit tests under ASan+UBSan"
 	@echo "  make test-valgrind   the unit tests under valgrind memcheck"
 	@echo "  make test-host       host-port tests (real clock, CPU use while sleeping, terminal)"
@@ -49,7 +50,8 @@ check: deps
 # ---------------------------------------------------------------- unit tests
 # $(call unit_variant,name,lc,bits,compiler,extra-flags)
 comma := ,
-UNIT_VARIANTS := switch-32 goto-32 switch-16 goto-16 cxx-switch-32 cxx-goto-16 wheel-b2l3-16 wheel-b4l2-32
+UNIT_VARIANTS := switch-32 goto-32 switch-16 goto-16 cxx-switch-32 cxx-goto-16 wheel-b2l3-16 wheel-b4l2-32 \
+                 atomic-switch-32
 
 define unit_variant
 $(BUILD)/test-$(1): $(UNIT_SRC) $(HEADERS) $(PORTS) tests/suites.h tests/*.h
@@ -66,6 +68,8 @@ $(eval $(call unit_variant,cxx-goto-16,GOTO,16,clang++ -x c++ -std=c++17,))
 # small wheels as on 8-bit chips: fewer levels than the tick width needs (far timers lap)
 $(eval $(call unit_variant,wheel-b2l3-16,SWITCH,16,gcc -std=c99,-DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=3))
 $(eval $(call unit_variant,wheel-b4l2-32,GOTO,32,clang -std=c11,-DCOOP_WHEEL_SLOT_BITS=4 -DCOOP_WHEEL_LEVELS=2))
+# ISR objects with GCC atomics (the host's flavour) instead of the critical section
+$(eval $(call unit_variant,atomic-switch-32,SWITCH,32,gcc -std=c11,-DCOOP_PORT_ATOMIC=1))
 $(eval $(call unit_variant,asan-switch-32,SWITCH,32,gcc -std=c99,-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
 $(eval $(call unit_variant,asan-goto-16,GOTO,16,clang -std=c11,-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
 test-unit: $(addprefix $(BUILD)/test-,$(UNIT_VARIANTS))

@@ -39,4 +39,16 @@
 
 #define BENCH_END(name, ops) BENCH_END_MINUS(name, ops, "")
 
+/* For a measurement made of many short intervals: BENCH_ZERO() once, then
+ * BENCH_RESUME()/BENCH_PAUSE() around each interval, BENCH_REPORT at the end. */
+#define BENCH_ZERO() CALLGRIND_ZERO_STATS
+#define BENCH_RESUME() CALLGRIND_TOGGLE_COLLECT
+#define BENCH_PAUSE() CALLGRIND_TOGGLE_COLLECT
+#define BENCH_REPORT(name, ops)                                                     \
+    do {                                                                            \
+        char bench_desc_[160];                                                      \
+        snprintf(bench_desc_, sizeof bench_desc_, "%s|%lu|", (name), (unsigned long)(ops)); \
+        CALLGRIND_DUMP_STATS_AT(bench_desc_);                                       \
+    } while (0)
+
 #endif
