@@ -21,7 +21,7 @@ UNIT_SRC   := tests/runner.c tests/virtual_impl.c $(UNIT_TESTS)
 EXAMPLES   := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
 
 .PHONY: help deps check demo run examples bench clean \
-        test-unit test-sanitize test-valgrind test-host test-examples compile-matrix
+        test-unit test-sanitize test-valgrind test-host test-examples test-model compile-matrix
 
 help:
 	@echo "coop make targets:"
@@ -33,6 +33,7 @@ help:
 	@echo "  make test-sanitize   the unit tests under ASan+UBSan"
 	@echo "  make test-valgrind   the unit tests under valgrind memcheck"
 	@echo "  make test-host       host-port tests (real clock, CPU use while sleeping, terminal)"
+	@echo "  make test-model      spin model of the flag/idle hand-off: the correct protocol verifies, known bugs are found"
 	@echo "  make compile-matrix  every header alone: gcc/clang C99/C11, g++/clang++ C++11/17, avr-gcc, arm-none-eabi-gcc"
 	@echo "  make examples        build every example for the host"
 	@echo "  make test-examples   run the examples on the virtual clock (exact LED timelines) and the host"
@@ -44,7 +45,7 @@ deps:
 	@bash .ci/deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory compile-matrix test-unit test-sanitize test-valgrind test-host test-examples
+	@$(MAKE) --no-print-directory compile-matrix test-unit test-sanitize test-valgrind test-host test-examples test-model
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- unit tests
@@ -144,6 +145,11 @@ compile-matrix:
 	      || { echo "FAILED: $$cc COOP_LC_$$lc $$bits-bit on tests/compile/coroutines.c"; exit 1; }; n=$$((n+1)); \
 	  done; done; \
 	done; echo "compile matrix: $$n compilations, 0 failed"
+
+# ---------------------------------------------------------------- model
+test-model:
+	@echo "== spin model of the flag/idle hand-off"
+	@bash tests/model/run.sh
 
 # ---------------------------------------------------------------- bench
 bench:

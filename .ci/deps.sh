@@ -8,6 +8,7 @@ packages=(
   make gcc g++ clang pkg-config check valgrind       # host build and unit tests
   gcc-avr avr-libc binutils-avr                      # AVR compile checks
   gcc-arm-none-eabi libnewlib-arm-none-eabi          # Cortex-M0+ compile checks
+  spin                                               # model checking (tests/model)
 )
 
 missing=()
