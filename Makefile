@@ -21,7 +21,8 @@ UNIT_SRC   := tests/runner.c tests/virtual_impl.c $(UNIT_TESTS)
 EXAMPLES   := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
 
 .PHONY: help deps check demo run examples bench clean \
-        test-unit test-sanitize test-valgrind test-host test-examples test-model compile-matrix
+        test-unit test-sanitize test-valgrind test-host test-examples test-model compile-matrix \
+        avr test-avr
 
 help:
 	@echo "coop make targets:"
@@ -34,6 +35,8 @@ help:
 	@echo "  make test-valgrind   the unit tests under valgrind memcheck"
 	@echo "  make test-host       host-port tests (real clock, CPU use while sleeping, terminal)"
 	@echo "  make test-model      spin model of the flag/idle hand-off: the correct protocol verifies, known bugs are found"
+	@echo "  make avr             build the examples for atmega328p (16 MHz, -Os) and print avr-size"
+	@echo "  make test-avr        AVR port in simavr: blink timing, bouncing buttons, 10^5 INT0 edges, unit tests"
 	@echo "  make compile-matrix  every header alone: gcc/clang C99/C11, g++/clang++ C++11/17, avr-gcc, arm-none-eabi-gcc"
 	@echo "  make examples        build every example for the host"
 	@echo "  make test-examples   run the examples on the virtual clock (exact LED timelines) and the host"
@@ -45,7 +48,7 @@ deps:
 	@bash .ci/deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory compile-matrix test-unit test-sanitize test-valgrind test-host test-examples test-model
+	@$(MAKE) --no-print-directory compile-matrix test-unit test-sanitize test-valgrind test-host test-examples test-model test-avr
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- unit tests
@@ -146,6 +149,22 @@ compile-matrix:
 	  done; done; \
 	done; echo "compile matrix: $$n compilations, 0 failed"
 
+# ---------------------------------------------------------------- AVR (ports/avr.h, simavr)
+AVR_CC       := avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -Os -std=c99 -ffunction-sections -fdata-sections \
+                -Wl,--gc-sections -flto
+AVR_EXAMPLES := blink1 blink2 interval_buttons
+
+$(BUILD)/avr/%.elf: examples/%/main.c $(HEADERS) $(PORTS)
+	@mkdir -p $(dir $@)
+	$(AVR_CC) $(WARN) $(INC) '-DCOOP_PORT="avr.h"' $< -o $@
+
+avr: $(addprefix $(BUILD)/avr/,$(addsuffix .elf,$(AVR_EXAMPLES)))
+	@avr-size $^
+
+test-avr:
+	@echo "== AVR port in simavr"
+	@bash tests/avr/run.sh
+
 # ---------------------------------------------------------------- model
 test-model:
 	@echo "== spin model of the flag/idle hand-off"
@@ -154,6 +173,7 @@ test-model:
 # ---------------------------------------------------------------- bench
 bench:
 	@bash tests/bench/run.sh
+	@bash tests/avr/run.sh bench
 
 clean:
 	rm -rf $(BUILD)

@@ -9,6 +9,7 @@ packages=(
   gcc-avr avr-libc binutils-avr                      # AVR compile checks
   gcc-arm-none-eabi libnewlib-arm-none-eabi          # Cortex-M0+ compile checks
   spin                                               # model checking (tests/model)
+  simavr libsimavr-dev libelf-dev                    # AVR simulator tests (tests/avr)
 )
 
 missing=()

@@ -1,0 +1,559 @@
+/* tests/avr/harness.c - run AVR firmware in simavr and check it, cycle by cycle.
+ *
+ *     harness MODE firmware.elf
+ *
+ * MODE says what the firmware is and what to assert:
+ *   blink1, blink2   the examples: LED edges exact to the tick, the number of
+ *                    blinks, "done" on the UART, the CPU asleep > 95 %
+ *   buttons          examples/interval_buttons: bouncing presses change an
+ *                    interval once per press (UART and LED periods)
+ *   stress           tests/avr/stress.c: 10^5 INT0 edges at pseudo-random
+ *                    cycle offsets; nothing lost (counter, flag, ring)
+ *   unit             tests/avr/unit.c: parses "N passed, M failed"
+ *   bench            tests/avr/bench.c: cycles between GPIOR0 markers, and
+ *                    from an INT0 edge to the task's first instruction
+ * Prints "ok ..." / "FAIL ..." lines (and "bench ..." rows); exits 1 on any
+ * failure. The simulated time runs as fast as the host can: avr->sleep is
+ * replaced by a function that only counts the cycles slept.
+ *
+ * Firmware without an AVR_MCU section (the examples) runs as an atmega328p
+ * at 16 MHz.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "avr_ioport.h"
+#include "avr_uart.h"
+#include "sim_avr.h"
+#include "sim_elf.h"
+#include "sim_interrupts.h"
+#include "sim_irq.h"
+#include "sim_cycle_timers.h"
+
+#define F_HZ 16000000ull
+#define MS(x) ((uint64_t)(x) * (F_HZ / 1000u)) /* cycles in x ms */
+
+static avr_t *avr;
+static int failures;
+static int checks;
+
+static void check(int ok, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("%s ", ok ? "ok  " : "FAIL");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    checks++;
+    if (!ok)
+        failures++;
+}
+
+/* ------------------------------------------------------------ sleep */
+static uint64_t slept; /* cycles spent in `sleep` */
+
+static void sleep_fast(avr_t *a, avr_cycle_count_t how_long)
+{
+    (void)a;
+    slept += how_long + 1; /* the core adds 1 + how_long to avr->cycle */
+}
+
+/* ------------------------------------------------------------ pins */
+#define MAX_EDGES 200000
+struct edge {
+    uint64_t cycle;
+    char port;
+    uint8_t bit, level;
+};
+static struct edge edges[MAX_EDGES];
+static size_t nedges;
+
+struct watch {
+    char port;
+    uint8_t bit;
+};
+
+static void pin_changed(struct avr_irq_t *irq, uint32_t value, void *param)
+{
+    const struct watch *w = (const struct watch *)param;
+    (void)irq;
+    if (nedges < MAX_EDGES) {
+        edges[nedges].cycle = avr->cycle;
+        edges[nedges].port = w->port;
+        edges[nedges].bit = w->bit;
+        edges[nedges].level = (uint8_t)(value & 1);
+        nedges++;
+    }
+}
+
+static void watch_pin(char port, uint8_t bit)
+{
+    struct watch *w = (struct watch *)malloc(sizeof *w);
+    w->port = port;
+    w->bit = bit;
+    avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(port), bit), pin_changed, w);
+}
+
+/* Drive an input from outside. SET_EXTERNAL first: without it, any write to
+ * PORTx re-raises a pulled-up input to 1 over what we drive. */
+static uint8_t ext_mask[8], ext_value[8];
+
+static void drive(char port, uint8_t bit, int level)
+{
+    int i = port - 'A';
+    avr_ioport_external_t e;
+    ext_mask[i] |= (uint8_t)(1u << bit);
+    if (level)
+        ext_value[i] |= (uint8_t)(1u << bit);
+    else
+        ext_value[i] &= (uint8_t) ~(1u << bit);
+    e.name = (unsigned long)port;
+    e.mask = ext_mask[i];
+    e.value = ext_value[i];
+    avr_ioctl(avr, AVR_IOCTL_IOPORT_SET_EXTERNAL(port), &e);
+    avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(port), bit), (uint32_t)level);
+}
+
+/* Scheduled input changes, in cycle order (a sorted script). */
+struct input {
+    uint64_t cycle;
+    char port;
+    uint8_t bit, level;
+};
+#define MAX_INPUTS 4096
+static struct input inputs[MAX_INPUTS];
+static size_t ninputs, next_input;
+
+static void input_at(uint64_t cycle, char port, uint8_t bit, int level)
+{
+    if (ninputs < MAX_INPUTS) {
+        inputs[ninputs].cycle = cycle;
+        inputs[ninputs].port = port;
+        inputs[ninputs].bit = bit;
+        inputs[ninputs].level = (uint8_t)level;
+        ninputs++;
+    }
+}
+
+static avr_cycle_count_t input_timer(avr_t *a, avr_cycle_count_t when, void *param)
+{
+    (void)param;
+    (void)when;
+    while (next_input < ninputs && inputs[next_input].cycle <= a->cycle) {
+        drive(inputs[next_input].port, inputs[next_input].bit, inputs[next_input].level);
+        next_input++;
+    }
+    return next_input < ninputs ? inputs[next_input].cycle : 0;
+}
+
+static void inputs_start(void)
+{
+    if (ninputs > 0)
+        avr_cycle_timer_register(avr, inputs[0].cycle > avr->cycle ? inputs[0].cycle - avr->cycle : 1,
+                                 input_timer, NULL);
+}
+
+/* A button press with contact bounce: `n` bounces over the first `bounce`
+ * cycles of the press and of the release, then `hold` cycles down. */
+static uint32_t rng = 12345u;
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
+}
+
+static void press(uint64_t at, char port, uint8_t bit, uint64_t hold, uint64_t bounce, int n)
+{
+    int i;
+    uint64_t t = at;
+    for (i = 0; i < n; i++) { /* down, up, down, ... */
+        input_at(t, port, bit, 0);
+        t += 1 + rnd() % (bounce / (2 * (uint64_t)n));
+        input_at(t, port, bit, 1);
+        t += 1 + rnd() % (bounce / (2 * (uint64_t)n));
+    }
+    input_at(t, port, bit, 0);
+    t = at + hold;
+    for (i = 0; i < n; i++) {
+        input_at(t, port, bit, 1);
+        t += 1 + rnd() % (bounce / (2 * (uint64_t)n));
+        input_at(t, port, bit, 0);
+        t += 1 + rnd() % (bounce / (2 * (uint64_t)n));
+    }
+    input_at(t, port, bit, 1);
+}
+
+/* ------------------------------------------------------------ UART */
+static char uart[65536];
+static size_t nuart;
+
+static void uart_out(struct avr_irq_t *irq, uint32_t value, void *param)
+{
+    (void)irq;
+    (void)param;
+    if (nuart < sizeof uart - 1) {
+        char c = (char)(value & 0xff);
+        if (c != '\r')
+            uart[nuart++] = c;
+        uart[nuart] = '\0';
+    }
+}
+
+/* ------------------------------------------------------------ markers */
+/* The firmware writes phase numbers to GPIOR0; each write is recorded. */
+#define GPIOR0_ADDR 0x3e /* data-space address (I/O 0x1e) */
+#define MAX_MARKS 64
+static uint64_t mark_cycle[MAX_MARKS];
+static uint8_t mark_value[MAX_MARKS];
+static size_t nmarks;
+
+static void marker_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *param)
+{
+    (void)param;
+    a->data[addr] = v;
+    if (nmarks < MAX_MARKS) {
+        mark_cycle[nmarks] = a->cycle;
+        mark_value[nmarks] = v;
+        nmarks++;
+    }
+}
+
+/* ------------------------------------------------------------ running */
+static avr_t *load(const char *path)
+{
+    elf_firmware_t f;
+    memset(&f, 0, sizeof f);
+    if (elf_read_firmware(path, &f) != 0) {
+        fprintf(stderr, "harness: cannot read %s\n", path);
+        exit(2);
+    }
+    if (f.mmcu[0] == '\0')
+        strcpy(f.mmcu, "atmega328p");
+    if (f.frequency == 0)
+        f.frequency = (uint32_t)F_HZ;
+    avr = avr_make_mcu_by_name(f.mmcu);
+    if (avr == NULL) {
+        fprintf(stderr, "harness: unknown mcu %s\n", f.mmcu);
+        exit(2);
+    }
+    avr_init(avr);
+    avr_load_firmware(avr, &f);
+    avr->log = LOG_NONE;
+    avr->sleep = sleep_fast;
+    {
+        uint32_t flags = 0;
+        avr_ioctl(avr, AVR_IOCTL_UART_GET_FLAGS('0'), &flags);
+        flags &= ~(uint32_t)AVR_UART_FLAG_STDIO;
+        avr_ioctl(avr, AVR_IOCTL_UART_SET_FLAGS('0'), &flags);
+    }
+    avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_UART_GETIRQ('0'), UART_IRQ_OUTPUT), uart_out, NULL);
+    avr_register_io_write(avr, GPIOR0_ADDR, marker_write, NULL);
+    return avr;
+}
+
+/* Run until the firmware stops (sleep or `rjmp .` with interrupts off: the
+ * end of main) or `limit` cycles have passed. Returns the end state. */
+static int run(uint64_t limit)
+{
+    int state = cpu_Running;
+    while (avr->cycle < limit) {
+        state = avr_run(avr);
+        if (state == cpu_Done || state == cpu_Crashed)
+            break;
+        if (!avr->sreg[S_I] && avr->flash[avr->pc] == 0xff && avr->flash[avr->pc + 1] == 0xcf) {
+            state = cpu_Done; /* exit(): cli; rjmp . */
+            break;
+        }
+    }
+    return state;
+}
+
+/* Edges of one pin, in order: real changes only (the pin starts low; simavr
+ * also reports the first write of a level it already had). */
+static size_t pin_edges(char port, uint8_t bit, struct edge *out, size_t max)
+{
+    size_t i, n = 0;
+    uint8_t level = 0;
+    for (i = 0; i < nedges && n < max; i++)
+        if (edges[i].port == port && edges[i].bit == bit && edges[i].level != level) {
+            level = edges[i].level;
+            out[n++] = edges[i];
+        }
+    return n;
+}
+
+static struct edge sel[MAX_EDGES];
+
+/* A blinking pin: `n` on-edges, each half period `half_ms` long, exact to
+ * +-1 tick; the first edge at `first_ms` (+-1 tick) after the start. */
+static void check_blink(const char *name, char port, uint8_t bit, unsigned n, unsigned half_ms)
+{
+    size_t k = pin_edges(port, bit, sel, MAX_EDGES), i;
+    unsigned on = 0;
+    int64_t worst = 0;
+    for (i = 0; i < k; i++)
+        on += sel[i].level;
+    check(on == n && k == 2 * n, "%s: %u blinks (%zu edges; want %u blinks, %u edges)", name, on, k, n, 2 * n);
+    for (i = 1; i < k; i++) {
+        int64_t d = (int64_t)(sel[i].cycle - sel[i - 1].cycle) - (int64_t)MS(half_ms);
+        if (d < 0)
+            d = -d;
+        if (d > worst)
+            worst = d;
+    }
+    check(k > 1 && worst <= (int64_t)MS(1),
+          "%s: every half period is %u ms +- 1 tick (worst deviation %lld cycles = %.3f ms)", name,
+          half_ms, (long long)worst, (double)worst / (double)MS(1));
+}
+
+static void check_sleep(const char *name, double min_fraction)
+{
+    double f = (double)slept / (double)avr->cycle;
+    check(f > min_fraction, "%s: asleep %.2f %% of %llu cycles (want > %.0f %%)", name, 100.0 * f,
+          (unsigned long long)avr->cycle, 100.0 * min_fraction);
+}
+
+/* ------------------------------------------------------------ modes */
+static void mode_blink(int two)
+{
+    int state;
+    watch_pin('B', 5);
+    watch_pin('B', 4);
+    state = run(MS(7000));
+    check(state == cpu_Done, "%s: main returned (the loop ended) after %.1f ms", two ? "blink2" : "blink1",
+          (double)avr->cycle / (double)MS(1));
+    check_blink(two ? "blink2 LED1" : "blink1 LED1", 'B', 5, 10, 250);
+    if (two)
+        check_blink("blink2 LED2", 'B', 4, 20, 100);
+    check(strcmp(uart, "done\n") == 0, "UART printed \"done\" (got \"%s\")", uart);
+    {
+        /* "done" after the last LED1 edge, which ends the 5 s */
+        size_t k = pin_edges('B', 5, sel, MAX_EDGES);
+        check(k > 0 && avr->cycle >= sel[k - 1].cycle, "done after the last blink");
+    }
+    check_sleep(two ? "blink2" : "blink1", 0.95);
+}
+
+/* Interval of an LED: cycles between its edges after `from`. */
+static uint64_t led_period_after(uint8_t bit, uint64_t from)
+{
+    size_t k = pin_edges('B', bit, sel, MAX_EDGES), i;
+    for (i = 1; i + 1 < k; i++)
+        if (sel[i].cycle > from)
+            return sel[i + 1].cycle - sel[i].cycle;
+    return 0;
+}
+
+static void check_period(const char *what, uint64_t cycles, unsigned ms)
+{
+    int64_t d = (int64_t)cycles - (int64_t)MS(ms);
+    check(d >= -(int64_t)MS(1) && d <= (int64_t)MS(1), "%s (%.3f ms, +- 1 tick)", what,
+          (double)cycles / (double)MS(1));
+}
+
+static void mode_buttons(void)
+{
+    /* BUTTON1..4 = PD2..PD5; the demo script's presses, with bounce */
+    static const struct {
+        unsigned ms;
+        uint8_t bit;
+    } script[] = { { 600, 3 }, { 1200, 3 }, { 1800, 5 }, { 2400, 5 }, { 3000, 2 }, { 3400, 4 } };
+    static const char *const want[] = { "LED1 interval is now 400 ms", "LED1 interval is now 300 ms",
+                                        "LED2 interval is now 900 ms", "LED2 interval is now 800 ms",
+                                        "LED1 interval is now 400 ms", "LED2 interval is now 900 ms" };
+    size_t i;
+    char expect[512];
+    int state;
+    watch_pin('B', 5);
+    watch_pin('B', 4);
+    for (i = 0; i < 4; i++)
+        drive('D', (uint8_t)(2 + i), 1); /* released */
+    for (i = 0; i < sizeof script / sizeof script[0]; i++)
+        press(MS(script[i].ms), 'D', script[i].bit, MS(100), MS(5), 4);
+    inputs_start();
+    state = run(MS(4000));
+    check(state != cpu_Crashed, "buttons: ran 4 s");
+    strcpy(expect, "BUTTON1/BUTTON2: LED1 slower/faster, BUTTON3/BUTTON4: LED2 slower/faster\n");
+    for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+        strcat(expect, want[i]);
+        strcat(expect, "\n");
+    }
+    check(strcmp(uart, expect) == 0, "buttons: one interval change per bouncing press (UART: \"%s\")", uart);
+    /* LED periods follow: LED1 500 -> 400 (after 600 ms) -> 300; LED2 1000 -> 900 -> 800 */
+    check_period("buttons: LED1 toggles every 500 ms at first", led_period_after(5, MS(100)), 500);
+    check_period("buttons: LED1 every 300 ms after two faster presses", led_period_after(5, MS(1500)), 300);
+    check_period("buttons: LED2 every 800 ms after two faster presses", led_period_after(4, MS(2600)), 800);
+    check_sleep("buttons", 0.90);
+}
+
+/* stress: INT0 (PD2) any-edge, each edge a pseudo-random gap after the last;
+ * then INT1 (PD3) falling asks the firmware for its report. */
+static unsigned long stress_edges, stress_target = 100000, int0_runs;
+static int pd2_level = 1;
+static uint64_t gap_min = 400, gap_max = 2500;
+
+static avr_cycle_count_t stress_timer(avr_t *a, avr_cycle_count_t when, void *param)
+{
+    (void)param;
+    (void)a;
+    if (stress_edges < stress_target) {
+        pd2_level = !pd2_level;
+        drive('D', 2, pd2_level);
+        stress_edges++;
+        /* mostly spread out; one gap in 16 is a burst of back-to-back edges */
+        if ((rnd() & 15) == 0)
+            return when + gap_min;
+        return when + gap_min + rnd() % (gap_max - gap_min);
+    }
+    drive('D', 3, 0); /* report */
+    return 0;
+}
+
+static void int0_running(struct avr_irq_t *irq, uint32_t value, void *param)
+{
+    (void)irq;
+    (void)param;
+    if (value)
+        int0_runs++;
+}
+
+static void mode_stress(void)
+{
+    unsigned long isr = 0, counter = 0, flag = 0, pushed = 0, popped = 0, over = 0;
+    const char *line;
+    int state, n;
+    drive('D', 2, 1);
+    drive('D', 3, 1);
+    avr_irq_register_notify(avr_get_interrupt_irq(avr, 1 /* INT0 */) + AVR_INT_IRQ_RUNNING, int0_running, NULL);
+    run(MS(5)); /* let it set up */
+    avr_cycle_timer_register(avr, 100, stress_timer, NULL);
+    state = run(avr->cycle + MS(20000));
+    check(state == cpu_Done, "stress: firmware reported and stopped (%.0f ms simulated)",
+          (double)avr->cycle / (double)MS(1));
+    line = strstr(uart, "stress ");
+    n = line ? sscanf(line, "stress isr=%lu counter=%lu flag=%lu pushed=%lu popped=%lu over=%lu", &isr, &counter,
+                      &flag, &pushed, &popped, &over)
+             : 0;
+    check(n == 6, "stress: report parsed (UART: \"%s\")", uart);
+    check(stress_edges == stress_target && int0_runs == stress_edges,
+          "stress: %lu INT0 edges injected, %lu INT0 interrupts ran", stress_edges, int0_runs);
+    check(isr == int0_runs, "stress: firmware ISR count %lu", isr);
+    check(counter == isr, "stress: counter total %lu == interrupts", counter);
+    check(flag == isr, "stress: flag sets consumed %lu == interrupts", flag);
+    check(pushed + over == isr && popped == pushed,
+          "stress: ring produced %lu = consumed %lu + overflowed %lu (of %lu)", pushed, popped, over, isr);
+    check(over > 0 && pushed > 0, "stress: the ring both overflowed and delivered (over %lu)", over);
+    {
+        unsigned long fo = 1, co = 1, oe = 1, as = 1;
+        line = strstr(uart, "flag overflows=");
+        n = line ? sscanf(line, "flag overflows=%lu counter overflows=%lu order errors=%lu asserts=%lu", &fo, &co,
+                          &oe, &as)
+                 : 0;
+        check(n == 4 && fo == 0 && co == 0 && oe == 0 && as == 0,
+              "stress: no saturated count, no record popped twice, no COOP_ASSERT");
+    }
+}
+
+static void mode_unit(void)
+{
+    unsigned long passed = 0, failed = 0;
+    const char *line;
+    int state = run(MS(60000));
+    check(state == cpu_Done, "unit: firmware ended (%.0f ms simulated)", (double)avr->cycle / (double)MS(1));
+    line = strstr(uart, " passed, ");
+    while (line != NULL && line > uart && line[-1] >= '0' && line[-1] <= '9')
+        line--;
+    if (line == NULL || sscanf(line, "%lu passed, %lu failed", &passed, &failed) != 2) {
+        check(0, "unit: no \"N passed, M failed\" line (UART: \"%s\")", uart);
+        return;
+    }
+    if (failed != 0)
+        printf("%s", uart);
+    check(passed > 0 && failed == 0, "unit: %lu passed, %lu failed", passed, failed);
+}
+
+/* bench: GPIOR0 markers (tests/avr/bench.c): 1/2 around N empty calls
+ * (baseline), 3/4 around N coroutine calls, 5/6 around the dispatch loop;
+ * then the firmware sleeps waiting on an INT0 flag and writes 7 first thing
+ * when it wakes: we pull PD2 low at a known cycle. */
+static uint64_t edge_cycle;
+static avr_cycle_count_t edge_timer(avr_t *a, avr_cycle_count_t when, void *param)
+{
+    (void)a;
+    (void)param;
+    edge_cycle = avr->cycle;
+    drive('D', 2, 0);
+    return when * 0;
+}
+
+static uint64_t mark(uint8_t v)
+{
+    size_t i;
+    for (i = 0; i < nmarks; i++)
+        if (mark_value[i] == v)
+            return mark_cycle[i];
+    return 0;
+}
+
+static void mode_bench(void)
+{
+    unsigned long n_yield = 0, n_disp = 0, n_base = 0;
+    const char *line;
+    drive('D', 2, 1);
+    run(MS(200)); /* the firmware measures, then sleeps on the flag */
+    line = strstr(uart, "bench ");
+    check(line != NULL && sscanf(line, "bench base=%lu yield=%lu dispatch=%lu", &n_base, &n_yield, &n_disp) == 3,
+          "bench: parameters (UART: \"%s\")", uart);
+    avr_cycle_timer_register(avr, MS(3) + 1234, edge_timer, NULL); /* mid-tick, asleep */
+    run(avr->cycle + MS(10));
+    if (n_base && n_yield && n_disp && mark(6)) {
+        double base = (double)(mark(2) - mark(1)) / (double)n_base;
+        double y = (double)(mark(4) - mark(3)) / (double)n_yield;
+        double d = (double)(mark(6) - mark(5)) / (double)n_disp;
+        printf("bench avr  %-58s %8.1f\n", "call of an empty noinline function (baseline), cycles", base);
+        printf("bench avr  %-58s %8.1f\n", "yield+resume (call, resume, yield, return), cycles", y);
+        printf("bench avr  %-58s %8.1f\n", "yield+resume minus the baseline, cycles", y - base);
+        printf("bench avr  %-58s %8.1f\n", "scheduler dispatch, 2 yielding tasks, cycles", d);
+    }
+    check(mark(7) != 0 && edge_cycle != 0, "bench: the task woke on the INT0 edge");
+    if (mark(7) && edge_cycle)
+        printf("bench avr  %-58s %8llu\n", "INT0 edge -> first instruction of the waiting task, cycles",
+               (unsigned long long)(mark(7) - edge_cycle));
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode;
+    if (argc != 3) {
+        fprintf(stderr, "usage: harness blink1|blink2|buttons|stress|unit|bench firmware.elf\n");
+        return 2;
+    }
+    mode = argv[1];
+    load(argv[2]);
+    if (strcmp(mode, "blink1") == 0)
+        mode_blink(0);
+    else if (strcmp(mode, "blink2") == 0)
+        mode_blink(1);
+    else if (strcmp(mode, "buttons") == 0)
+        mode_buttons();
+    else if (strcmp(mode, "stress") == 0)
+        mode_stress();
+    else if (strcmp(mode, "unit") == 0)
+        mode_unit();
+    else if (strcmp(mode, "bench") == 0)
+        mode_bench();
+    else {
+        fprintf(stderr, "harness: unknown mode %s\n", mode);
+        return 2;
+    }
+    printf("%s %s: %d checks, %d failed\n", mode, argv[2], checks, failures);
+    return failures == 0 ? 0 : 1;
+}
