@@ -16,6 +16,7 @@
  *   coop/wheel.h   the timer wheel under the sleeps
  *   coop/time.h    ticks and wrap-safe comparisons
  *   coop/board.h   the board API the ports provide (pins, text, key scripts)
+ *   coop/keys.h    debounced keys + event queue (keypad), edge counters (countio)
  *
  * SPDX-License-Identifier: MIT
  */
@@ -35,5 +36,6 @@
 #include "coop/sched.h"
 #include "coop/irq.h"
 #include "coop/board.h"
+#include "coop/keys.h"
 
 #endif /* COOP_H */

@@ -4,7 +4,8 @@
     COOP_SUITE(time)     \
     COOP_SUITE(wheel)    \
     COOP_SUITE(sched)    \
-    COOP_SUITE(misuse)
+    COOP_SUITE(misuse)   \
+    COOP_SUITE(keys)
 
 #define COOP_HOST_SUITES \
     COOP_SUITE(host)

@@ -150,7 +150,7 @@ extern coop_loop_t *coop_priv_running;
  * lost. Idle may return early; it returns false only when the port knows
  * nothing can ever wake the loop (the virtual clock with no deadline and
  * nothing posted): the loop then ends with COOP_EDEADLK. */
-coop_tick_t coop_port_now(void);
+coop_tick_t coop_port_now(void); /* @isr_ok: interrupts may time-stamp with it */
 bool coop_port_idle(bool has_deadline, coop_tick_t deadline);
 
 /* Prepare a loop; its time starts at coop_port_now(). */

@@ -1,0 +1,748 @@
+/* coop/keys.h - debounced keys with an event queue (keypad), edge counters (countio).
+ *
+ * CircuitPython's keypad and countio for C. A coop_keys_t debounces up to 16
+ * keys and queues what they did, with timestamps: pressed, released, and (each
+ * off until you give it a time) long press, double click and auto-repeat. It
+ * is fed either by polling (a task reads the raw levels every few ms) or by
+ * edge interrupts (the ISR only records the edge; the debouncing runs in the
+ * loop). A coop_edges_t counts a pin's rising and/or falling edges.
+ *
+ *     static coop_keys_slot_t slots[2];                // 2 keys: per-key state
+ *     static coop_keys_event_t queue[8];               // room for 8 events
+ *     static const coop_pin_t pins[2] = { BOARD_BUTTON1, BOARD_BUTTON2 };
+ *     coop_keys_init(&keys, slots, 2, queue, 8, false, 20); // active low, 20 ms
+ *     coop_keys_set_long(&keys, 800);                  // optional: long press
+ *     coop_keys_poll_spawn(&loop, &scanner, &keys, 5, coop_keys_read_pins, pins);
+ *
+ *     ASYNC(task);                                     // in your task:
+ *     for (;;) {
+ *         AWAIT_KEYS(&keys);                           // until an event is queued
+ *         while (coop_keys_get(&keys, &ev))            // keypad's events.get()
+ *             if (ev.kind == COOP_KEYS_PRESSED && ev.key == 0) ...;
+ *     }
+ *
+ * Fed by interrupts instead (the ISR stays O(1): three stores and a post):
+ *     ISR(INT0_vect) { coop_keys_edge(&keys, 0, PIND & _BV(PD2), coop_port_now()); }
+ *     coop_keys_edge_spawn(&loop, &debouncer, &keys); // no polling at all
+ *
+ * DEBOUNCE. A key's raw level must stay unchanged for the debounce time before
+ * the key changes state: a level that is gone again `debounce` ticks after it
+ * began (a glitch, contact bounce) is ignored, however many edges it has. The
+ * event's time is the instant the key became certain: the start of the steady
+ * level + debounce (polling: the first scan that saw the level + debounce;
+ * interrupts: the last edge + debounce). It does not depend on when a task
+ * happened to notice, so it is exact and repeatable. Debounce 0 takes every
+ * level as it comes.
+ *
+ * EVENTS (coop_keys_event_t: time, key, kind), queued in time order:
+ *   COOP_KEYS_PRESSED   the key went down (debounced)
+ *   COOP_KEYS_RELEASED  it went up; always follows its PRESSED, whatever else
+ *                       (LONG, REPEAT) happened in between
+ *   COOP_KEYS_LONG      once per press, at press + long time, if still down
+ *   COOP_KEYS_DOUBLE    right after the PRESSED of a second press that came
+ *                       less than the double-click time after the first press;
+ *                       a third quick press starts a new pair. A press that
+ *                       became a long press or repeated is no click.
+ *   COOP_KEYS_REPEAT    at press + repeat delay, then every repeat period until
+ *                       the key is released
+ * Events due at the same tick come in the order LONG, REPEAT, then the
+ * PRESSED/RELEASED (so a key released exactly at press + long time was a long
+ * press), lower key numbers first. A full queue drops the new event and counts
+ * it (coop_keys_overflows, sticky until coop_keys_clear, like keypad's
+ * EventQueue.overflowed): the oldest events are kept.
+ *
+ * TWO WAYS TO FEED IT (use one per object):
+ *  - polling: coop_keys_scan(keys, now, levels, &next) is the whole debouncer
+ *    as a pure function of its state and the raw levels (bit i = key i's pin
+ *    level); call it every few ms from any task, or let coop_keys_poll_spawn
+ *    run a task that does, reading the pins through a callback
+ *    (coop_keys_read_pins reads coop_pin_t pins with coop_pin_read).
+ *  - interrupts: the ISR calls coop_keys_edge (@isr_ok) with the key, the
+ *    pin's new level and the time; it only records the key's latest level and
+ *    time and posts a call. coop_keys_update(keys, now, &next) then debounces
+ *    in the loop; coop_keys_edge_spawn runs a task that calls it when an edge
+ *    arrives or a deadline is due. Only each key's latest edge is kept, so the
+ *    ISR never overflows; the cost is that a whole press and release made while
+ *    the loop was blocked (no task switch for longer than the press) is not
+ *    seen. Report a key's level once at start if it may already be pressed.
+ *    While a deadline is pending (debounce, long press, repeat, double-click
+ *    window) the edge task wakes at least every `debounce` ticks (1 if 0) so
+ *    that it handles a new edge in time; with nothing pending it sleeps until
+ *    the next edge.
+ *
+ * Times are given in ms and kept in ticks, at most COOP_KEYS_MAX_TICKS (32767)
+ * each. Times of the queue are coop_tick_t and wrap like every tick.
+ *
+ * EDGE COUNTER (countio.Counter): coop_edges_init(&e, COOP_EDGES_RISE /
+ * COOP_EDGES_FALL / COOP_EDGES_BOTH); the ISR calls coop_edges_report(&e,
+ * level) with the pin's new level (@isr_ok); a task AWAIT_EDGES(&e), then
+ * n = coop_edges_take(&e) reads and clears. Built on coop_counter_t (irq.h):
+ * saturates at COOP_COUNT_MAX and counts the excess in coop_edges_overflows.
+ *
+ * Memory (caller-owned, nothing allocated): coop_keys_t, plus per key a
+ * coop_keys_slot_t (3 ticks), plus the queue (capacity events of a tick and 2
+ * bytes; capacity a power of two, 1..128). The helper task coop_keys_task_t
+ * is a coop_task_t and 4 more fields. A coop_edges_t is a coop_counter_t and a
+ * byte. Nothing here except coop_keys_edge and coop_edges_report may be
+ * called from an ISR.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef COOP_KEYS_H
+#define COOP_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "atomic.h"
+#include "board.h"
+#include "config.h"
+#include "irq.h"
+#include "sched.h"
+#include "time.h"
+
+/* Keys per coop_keys_t, and the longest time (debounce, long, ...) in ticks. */
+#define COOP_KEYS_MAX 16
+#define COOP_KEYS_MAX_TICKS 0x7fffu
+
+/* One bit per key: bit i is key i. */
+typedef uint16_t coop_keys_bits_t;
+
+/* coop_keys_event_t.kind */
+enum {
+    COOP_KEYS_PRESSED = 1,
+    COOP_KEYS_RELEASED = 2,
+    COOP_KEYS_LONG = 3,
+    COOP_KEYS_DOUBLE = 4,
+    COOP_KEYS_REPEAT = 5
+};
+
+/* What a key did, and when (see EVENTS above). */
+typedef struct coop_keys_event {
+    coop_tick_t time; /* the instant it became true (not when it was read) */
+    uint8_t key;      /* 0 .. nkeys - 1 */
+    uint8_t kind;     /* COOP_KEYS_PRESSED, ... */
+} coop_keys_event_t;
+
+/* Per-key state, an array of nkeys that you own (coop_keys_init). */
+typedef struct coop_keys_slot {
+    volatile coop_tick_t since; /* when the raw level last changed (the ISR's, fed by edges) */
+    coop_tick_t press;          /* when the last press was confirmed */
+    coop_tick_t repeat;         /* the next auto-repeat, while pressed */
+} coop_keys_slot_t;
+
+typedef struct coop_keys {
+    coop_ring_t events;                   /* the event queue */
+    coop_call_t call;                     /* posted by coop_keys_edge */
+    coop_waitq_t waiters;                 /* the edge task waiting for edges */
+    coop_keys_slot_t *slot;
+    volatile coop_keys_bits_t isr_down;   /* edges: each key's last reported level, 1 = down */
+    volatile coop_keys_bits_t isr_dirty;  /* edges: keys with edges not yet taken */
+    coop_keys_bits_t raw;                 /* raw levels as the debouncer last saw them, 1 = down */
+    coop_keys_bits_t state;               /* debounced: 1 = pressed */
+    coop_keys_bits_t longed;              /* the long press of this press was reported */
+    coop_keys_bits_t armed;               /* a first click that may become a double click */
+    uint16_t debounce;                    /* times in ticks; 0 = off */
+    uint16_t long_ticks;
+    uint16_t double_ticks;
+    uint16_t repeat_delay;
+    uint16_t repeat_period;
+    uint8_t nkeys;
+    uint8_t when_pressed;                 /* the pin level of a pressed key */
+} coop_keys_t;
+
+/* Reads the raw pin levels of nkeys keys: bit i = key i's level. `arg` is
+ * what you gave coop_keys_poll_spawn. Called in the loop, not in an ISR. */
+typedef coop_keys_bits_t (*coop_keys_read_cb)(const void *arg, uint8_t nkeys);
+
+/* The ready-made task that feeds a coop_keys_t (poll or edge). */
+typedef struct coop_keys_task {
+    coop_task_t task;
+    coop_keys_t *keys;
+    coop_keys_read_cb read; /* polling: reads the levels */
+    const void *arg;
+    uint16_t interval;      /* polling: ticks between scans */
+} coop_keys_task_t;
+
+/* coop_edges_init's mode: which edges count. */
+enum { COOP_EDGES_RISE = 1, COOP_EDGES_FALL = 2, COOP_EDGES_BOTH = 3 };
+
+typedef struct coop_edges {
+    coop_counter_t counter;
+    uint8_t mode;
+} coop_edges_t;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Prepare `keys` (before spawning its task or enabling its interrupt): every
+ * key released, long press, double click and repeat off.
+ *   slots    nkeys coop_keys_slot_t that you own (per-key state)
+ *   nkeys    1..COOP_KEYS_MAX
+ *   events   the queue's storage: `capacity` events, a power of two, 1..128
+ *   value_when_pressed  the pin level of a pressed key (false: active low,
+ *            a button to ground with a pull-up, as on the boards)
+ *   debounce_ms  how long a level must stay before it counts (0: no debounce)
+ * Returns COOP_OK, or COOP_EINVAL (NULL, nkeys or capacity out of range,
+ * debounce over COOP_KEYS_MAX_TICKS ticks). */
+int coop_keys_init(coop_keys_t *keys, coop_keys_slot_t *slots, uint8_t nkeys,
+                   coop_keys_event_t *events, size_t capacity, bool value_when_pressed,
+                   uint32_t debounce_ms);
+
+/* A COOP_KEYS_LONG event when a press lasts long_ms (0: off). Loop side; a
+ * change applies to the presses under way too. COOP_OK, or COOP_EINVAL (NULL,
+ * over COOP_KEYS_MAX_TICKS ticks). */
+int coop_keys_set_long(coop_keys_t *keys, uint32_t long_ms);
+
+/* A COOP_KEYS_DOUBLE event when a press comes less than double_ms after the
+ * previous press of the same key (0: off). COOP_OK, or COOP_EINVAL as above. */
+int coop_keys_set_double(coop_keys_t *keys, uint32_t double_ms);
+
+/* COOP_KEYS_REPEAT events while a key is held: the first delay_ms after the
+ * press, then every period_ms (delay_ms 0: off; period_ms must then be at
+ * least 1 tick). Applies from the next press. COOP_OK, or COOP_EINVAL (NULL,
+ * a zero period with a delay, a time over COOP_KEYS_MAX_TICKS ticks). */
+int coop_keys_set_repeat(coop_keys_t *keys, uint32_t delay_ms, uint32_t period_ms);
+
+/* Polling: the debouncer. `levels` are the raw pin levels read at `now`
+ * (bit i = key i; bits beyond nkeys ignored). Queues every event due up to
+ * `now`. Deterministic: the same calls give the same events. Returns true
+ * with *next (if next is not NULL) set to the next tick at which something is
+ * due even if no level changes (a debounce, a long press, a repeat, the end
+ * of a double-click window); false if nothing is. Loop side. */
+bool coop_keys_scan(coop_keys_t *keys, coop_tick_t now, coop_keys_bits_t levels,
+                    coop_tick_t *next);
+
+/* Interrupts: take the edges coop_keys_edge recorded and queue every event
+ * due up to `now`. Returns like coop_keys_scan. Call it again at *next, or
+ * earlier (within `debounce` ticks: see TWO WAYS) once an edge has come, or
+ * let coop_keys_edge_spawn's task do it. Loop side. */
+bool coop_keys_update(coop_keys_t *keys, coop_tick_t now, coop_tick_t *next);
+
+/* Spawn a task that scans `keys` at once and then every interval_ms
+ * (1..COOP_KEYS_MAX_TICKS ticks), with levels = read(arg, nkeys).
+ * COOP_OK; COOP_EINVAL (NULL, bad interval); COOP_EBUSY (the task is alive).
+ * Stop it with coop_task_cancel(&kt->task). */
+int coop_keys_poll_spawn(coop_loop_t *loop, coop_keys_task_t *kt, coop_keys_t *keys,
+                         uint32_t interval_ms, coop_keys_read_cb read, const void *arg);
+
+/* Spawn a task that runs coop_keys_update whenever coop_keys_edge recorded
+ * an edge or a deadline is due. COOP_OK; COOP_EINVAL (NULL); COOP_EBUSY. */
+int coop_keys_edge_spawn(coop_loop_t *loop, coop_keys_task_t *kt, coop_keys_t *keys);
+
+/* The oldest queued event into *ev: true, or false if none. Task side (one
+ * consumer). */
+bool coop_keys_get(coop_keys_t *keys, coop_keys_event_t *ev);
+
+/* Drop every queued event and reset the overflow count. Loop side. */
+void coop_keys_clear(coop_keys_t *keys);
+
+/* The loop-side half of coop_keys_edge: wakes the edge task. */
+void coop_priv_keys_posted(coop_call_t *call);
+/* Used by coop_keys_edge_spawn's task: COOP_DONE once an edge is recorded. */
+coop_status_t coop_priv_keys_wait(coop_keys_t *keys);
+
+/* Events queued and not yet taken. */
+static inline unsigned coop_keys_count(const coop_keys_t *keys)
+{
+    return coop_ring_count(&keys->events);
+}
+
+/* Events dropped because the queue was full (sticky until coop_keys_clear). */
+static inline coop_count_t coop_keys_overflows(const coop_keys_t *keys)
+{
+    return coop_ring_overflows(&keys->events);
+}
+
+/* true while `key` is pressed (debounced). */
+static inline bool coop_keys_pressed(const coop_keys_t *keys, uint8_t key)
+{
+    return key < keys->nkeys && ((keys->state >> key) & 1u) != 0;
+}
+
+/* @isr_ok Record an edge of `key`: its pin now reads `level`, since `now`
+ * (the ISR's time, e.g. coop_port_now()). O(1): stores the key's level and
+ * time, marks it, posts a call; earlier unprocessed edges of the key are
+ * superseded (only the latest level matters to a debouncer). One ISR per key;
+ * several ISRs may feed one object. A key beyond nkeys trips COOP_ASSERT and
+ * is ignored. */
+static inline void coop_keys_edge(coop_keys_t *keys, uint8_t key, bool level, coop_tick_t now)
+{
+    coop_keys_bits_t bit;
+    bool down;
+    COOP_ASSERT(key < keys->nkeys, "coop_keys_edge: no such key");
+    if (key >= keys->nkeys)
+        return;
+    bit = (coop_keys_bits_t)(1u << key);
+    down = level == (keys->when_pressed != 0);
+#if COOP_PORT_ATOMIC
+    /* time, then level, then the mark (release): the loop takes the mark,
+     * then reads the level, then the time (acquire), so it never pairs a level
+     * with an older time; a newer one only delays, and its mark follows */
+    __atomic_store_n(&keys->slot[key].since, now, __ATOMIC_RELAXED);
+    if (down)
+        (void)__atomic_fetch_or(&keys->isr_down, bit, __ATOMIC_RELEASE);
+    else
+        (void)__atomic_fetch_and(&keys->isr_down, (coop_keys_bits_t)~bit, __ATOMIC_RELEASE);
+    (void)__atomic_fetch_or(&keys->isr_dirty, bit, __ATOMIC_RELEASE);
+#else
+    {
+        coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
+        keys->slot[key].since = now;
+        if (down)
+            keys->isr_down = (coop_keys_bits_t)(keys->isr_down | bit);
+        else
+            keys->isr_down = (coop_keys_bits_t)(keys->isr_down & (coop_keys_bits_t)~bit);
+        keys->isr_dirty = (coop_keys_bits_t)(keys->isr_dirty | bit);
+        COOP_PORT_IRQ_RESTORE(s);
+    }
+#endif
+    coop_call_post(&keys->call);
+}
+
+/* A coop_keys_read_cb for coop_keys_poll_spawn: `arg` is an array of nkeys
+ * coop_pin_t (inputs already set up), read with coop_pin_read. */
+static inline coop_keys_bits_t coop_keys_read_pins(const void *arg, uint8_t nkeys)
+{
+    const coop_pin_t *pins = (const coop_pin_t *)arg;
+    coop_keys_bits_t bits = 0;
+    uint8_t i;
+    for (i = 0; i < nkeys; i++)
+        if (coop_pin_read(pins[i]))
+            bits = (coop_keys_bits_t)(bits | (1u << i));
+    return bits;
+}
+
+/* ---------------------------------------------------------------- edges */
+
+/* Prepare an edge counter (before enabling its interrupt): count 0; mode
+ * COOP_EDGES_RISE, COOP_EDGES_FALL or COOP_EDGES_BOTH. COOP_OK or
+ * COOP_EINVAL (NULL, another mode). */
+int coop_edges_init(coop_edges_t *edges, uint8_t mode);
+
+/* @isr_ok An edge: the pin now reads `level` (true: a rising edge, false: a
+ * falling one). Counted, and the waiter woken, if the mode counts it. */
+static inline void coop_edges_report(coop_edges_t *edges, bool level)
+{
+    if ((edges->mode & (level ? COOP_EDGES_RISE : COOP_EDGES_FALL)) != 0)
+        coop_counter_add(&edges->counter, 1);
+}
+
+/* Read the count and reset it to 0, in one step. Task side. */
+static inline coop_count_t coop_edges_take(coop_edges_t *edges)
+{
+    return coop_counter_take(&edges->counter);
+}
+
+/* The count, left as it is. */
+static inline coop_count_t coop_edges_read(const coop_edges_t *edges)
+{
+    return coop_counter_read(&edges->counter);
+}
+
+/* Edges lost because the count saturated at COOP_COUNT_MAX (sticky). */
+static inline coop_count_t coop_edges_overflows(const coop_edges_t *edges)
+{
+    return coop_counter_overflows(&edges->counter);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+/* AWAIT_KEYS(keys): until an event is queued (then take it with
+ * coop_keys_get). AWAIT_EDGES(edges): until the count is above zero (then
+ * take it with coop_edges_take). Between ASYNC and ASYNC_END of a task. */
+#define COOP_AWAIT_KEYS(keys) COOP_AWAIT_RING(&(keys)->events)
+#define COOP_AWAIT_EDGES(edges) COOP_AWAIT_COUNTER(&(edges)->counter)
+
+#ifndef COOP_NO_SHORT_NAMES
+#if defined(AWAIT_KEYS) || defined(AWAIT_EDGES)
+#error "coop: a short macro name (AWAIT_KEYS, AWAIT_EDGES) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
+#endif
+#define AWAIT_KEYS(keys) COOP_AWAIT_KEYS(keys)
+#define AWAIT_EDGES(edges) COOP_AWAIT_EDGES(edges)
+#endif
+
+/* ------------------------------------------------------------------------ */
+#ifdef COOP_IMPLEMENTATION
+#ifndef COOP_KEYS_IMPLEMENTED
+#define COOP_KEYS_IMPLEMENTED
+
+/* What is due for a key, in the order that breaks ties at one tick. */
+enum {
+    COOP_PRIV_KEYS_NONE,
+    COOP_PRIV_KEYS_LONG,
+    COOP_PRIV_KEYS_REPEAT,
+    COOP_PRIV_KEYS_WINDOW, /* the double-click window closes */
+    COOP_PRIV_KEYS_CONFIRM /* the raw level has held for the debounce time */
+};
+
+/* ms to ticks, false if over COOP_KEYS_MAX_TICKS. */
+static bool coop_priv_keys_ticks(uint32_t ms, uint16_t *ticks)
+{
+    uint32_t t = coop_ticks_from_ms(ms);
+    if (ms > 0x7fffffffUL || t > COOP_KEYS_MAX_TICKS)
+        return false;
+    *ticks = (uint16_t)t;
+    return true;
+}
+
+int coop_keys_init(coop_keys_t *keys, coop_keys_slot_t *slots, uint8_t nkeys,
+                   coop_keys_event_t *events, size_t capacity, bool value_when_pressed,
+                   uint32_t debounce_ms)
+{
+    uint16_t debounce = 0;
+    uint8_t i;
+    bool ok = keys != NULL && slots != NULL && nkeys >= 1 && nkeys <= COOP_KEYS_MAX &&
+              coop_priv_keys_ticks(debounce_ms, &debounce);
+    COOP_ASSERT(ok, "coop_keys_init: need keys, slots, 1..16 keys and a debounce of at most "
+                    "32767 ticks");
+    if (!ok)
+        return COOP_EINVAL;
+    if (coop_ring_init(&keys->events, events, sizeof(coop_keys_event_t), capacity) != COOP_OK)
+        return COOP_EINVAL; /* it has asserted */
+    coop_call_init(&keys->call, coop_priv_keys_posted);
+    keys->waiters.last = NULL;
+    keys->slot = slots;
+    for (i = 0; i < nkeys; i++) {
+        slots[i].since = 0;
+        slots[i].press = 0;
+        slots[i].repeat = 0;
+    }
+    keys->isr_down = 0;
+    keys->isr_dirty = 0;
+    keys->raw = 0;
+    keys->state = 0;
+    keys->longed = 0;
+    keys->armed = 0;
+    keys->debounce = debounce;
+    keys->long_ticks = 0;
+    keys->double_ticks = 0;
+    keys->repeat_delay = 0;
+    keys->repeat_period = 0;
+    keys->nkeys = nkeys;
+    keys->when_pressed = value_when_pressed ? 1u : 0u;
+    return COOP_OK;
+}
+
+int coop_keys_set_long(coop_keys_t *keys, uint32_t long_ms)
+{
+    uint16_t t = 0;
+    bool ok = keys != NULL && coop_priv_keys_ticks(long_ms, &t);
+    COOP_ASSERT(ok, "coop_keys_set_long: keys is NULL or the time is over 32767 ticks");
+    if (!ok)
+        return COOP_EINVAL;
+    keys->long_ticks = t;
+    return COOP_OK;
+}
+
+int coop_keys_set_double(coop_keys_t *keys, uint32_t double_ms)
+{
+    uint16_t t = 0;
+    bool ok = keys != NULL && coop_priv_keys_ticks(double_ms, &t);
+    COOP_ASSERT(ok, "coop_keys_set_double: keys is NULL or the time is over 32767 ticks");
+    if (!ok)
+        return COOP_EINVAL;
+    keys->double_ticks = t;
+    if (t == 0)
+        keys->armed = 0;
+    return COOP_OK;
+}
+
+int coop_keys_set_repeat(coop_keys_t *keys, uint32_t delay_ms, uint32_t period_ms)
+{
+    uint16_t d = 0, p = 0;
+    bool ok = keys != NULL && coop_priv_keys_ticks(delay_ms, &d) &&
+              coop_priv_keys_ticks(period_ms, &p) && (d == 0 || p != 0);
+    COOP_ASSERT(ok, "coop_keys_set_repeat: keys is NULL, a time is over 32767 ticks, or the "
+                    "period is 0 with a delay");
+    if (!ok)
+        return COOP_EINVAL;
+    keys->repeat_delay = d;
+    keys->repeat_period = p;
+    return COOP_OK;
+}
+
+/* Key i's raw-level time, read whole (an ISR may write it). */
+static coop_tick_t coop_priv_keys_since(const coop_keys_t *keys, uint8_t i)
+{
+#if COOP_PORT_ATOMIC
+    return __atomic_load_n(&keys->slot[i].since, __ATOMIC_ACQUIRE);
+#else
+    coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
+    coop_tick_t t = keys->slot[i].since;
+    COOP_PORT_IRQ_RESTORE(s);
+    return t;
+#endif
+}
+
+/* The earliest thing due for key i and its tick (*when), or NONE. Ties go to
+ * the first in the enum's order. */
+static uint8_t coop_priv_keys_due(const coop_keys_t *keys, uint8_t i, coop_tick_t *when)
+{
+    coop_keys_bits_t bit = (coop_keys_bits_t)(1u << i);
+    const coop_keys_slot_t *s = &keys->slot[i];
+    uint8_t what = COOP_PRIV_KEYS_NONE;
+    coop_tick_t t;
+    if (keys->state & bit) {
+        if (keys->long_ticks != 0 && !(keys->longed & bit)) {
+            what = COOP_PRIV_KEYS_LONG;
+            *when = coop_tick_add(s->press, keys->long_ticks);
+        }
+        if (keys->repeat_delay != 0 &&
+            (what == COOP_PRIV_KEYS_NONE || coop_tick_after(*when, s->repeat))) {
+            what = COOP_PRIV_KEYS_REPEAT;
+            *when = s->repeat;
+        }
+    }
+    if (keys->armed & bit) {
+        t = coop_tick_add(s->press, keys->double_ticks);
+        if (what == COOP_PRIV_KEYS_NONE || coop_tick_after(*when, t)) {
+            what = COOP_PRIV_KEYS_WINDOW;
+            *when = t;
+        }
+    }
+    if ((keys->raw ^ keys->state) & bit) {
+        t = coop_tick_add(coop_priv_keys_since(keys, i), keys->debounce);
+        if (what == COOP_PRIV_KEYS_NONE || coop_tick_after(*when, t)) {
+            what = COOP_PRIV_KEYS_CONFIRM;
+            *when = t;
+        }
+    }
+    return what;
+}
+
+static void coop_priv_keys_emit(coop_keys_t *keys, uint8_t i, uint8_t kind, coop_tick_t when)
+{
+    coop_keys_event_t ev;
+    ev.time = when;
+    ev.key = i;
+    ev.kind = kind;
+    (void)coop_ring_push(&keys->events, &ev); /* full: counted in the ring's overflows */
+}
+
+/* Do what is due for key i at `when`. */
+static void coop_priv_keys_apply(coop_keys_t *keys, uint8_t i, uint8_t what, coop_tick_t when)
+{
+    coop_keys_bits_t bit = (coop_keys_bits_t)(1u << i);
+    coop_keys_bits_t nbit = (coop_keys_bits_t)~bit;
+    coop_keys_slot_t *s = &keys->slot[i];
+    if (what == COOP_PRIV_KEYS_LONG) {
+        coop_priv_keys_emit(keys, i, COOP_KEYS_LONG, when);
+        keys->longed = (coop_keys_bits_t)(keys->longed | bit);
+        keys->armed = (coop_keys_bits_t)(keys->armed & nbit); /* a long press is no click */
+    } else if (what == COOP_PRIV_KEYS_REPEAT) {
+        coop_priv_keys_emit(keys, i, COOP_KEYS_REPEAT, when);
+        s->repeat = coop_tick_add(when, keys->repeat_period);
+        keys->armed = (coop_keys_bits_t)(keys->armed & nbit);
+    } else if (what == COOP_PRIV_KEYS_WINDOW) {
+        keys->armed = (coop_keys_bits_t)(keys->armed & nbit);
+    } else if (keys->raw & bit) { /* CONFIRM: pressed */
+        keys->state = (coop_keys_bits_t)(keys->state | bit);
+        coop_priv_keys_emit(keys, i, COOP_KEYS_PRESSED, when);
+        if (keys->armed & bit) { /* the window is still open: it closes at a tie */
+            coop_priv_keys_emit(keys, i, COOP_KEYS_DOUBLE, when);
+            keys->armed = (coop_keys_bits_t)(keys->armed & nbit);
+        } else if (keys->double_ticks != 0) {
+            keys->armed = (coop_keys_bits_t)(keys->armed | bit);
+        }
+        s->press = when;
+        s->repeat = coop_tick_add(when, keys->repeat_delay);
+        keys->longed = (coop_keys_bits_t)(keys->longed & nbit);
+    } else { /* CONFIRM: released */
+        keys->state = (coop_keys_bits_t)(keys->state & nbit);
+        coop_priv_keys_emit(keys, i, COOP_KEYS_RELEASED, when);
+    }
+}
+
+/* Queue everything due up to `now`, oldest first across keys. */
+static bool coop_priv_keys_advance(coop_keys_t *keys, coop_tick_t now, coop_tick_t *next)
+{
+    for (;;) {
+        uint8_t i, what, best = COOP_PRIV_KEYS_NONE, best_i = 0;
+        coop_tick_t t = 0, best_t = 0;
+        for (i = 0; i < keys->nkeys; i++) {
+            what = coop_priv_keys_due(keys, i, &t);
+            if (what != COOP_PRIV_KEYS_NONE &&
+                (best == COOP_PRIV_KEYS_NONE || coop_tick_after(best_t, t))) {
+                best = what;
+                best_i = i;
+                best_t = t;
+            }
+        }
+        if (best == COOP_PRIV_KEYS_NONE)
+            return false;
+        if (coop_tick_after(best_t, now)) {
+            if (next != NULL)
+                *next = best_t;
+            return true;
+        }
+        coop_priv_keys_apply(keys, best_i, best, best_t);
+    }
+}
+
+static coop_keys_bits_t coop_priv_keys_mask(const coop_keys_t *keys)
+{
+    return (coop_keys_bits_t)(0xffffu >> (16u - keys->nkeys));
+}
+
+bool coop_keys_scan(coop_keys_t *keys, coop_tick_t now, coop_keys_bits_t levels,
+                    coop_tick_t *next)
+{
+    coop_keys_bits_t down, changed;
+    uint8_t i;
+    COOP_ASSERT(keys != NULL, "coop_keys_scan: keys is NULL");
+    if (keys == NULL)
+        return false;
+    down = (coop_keys_bits_t)((keys->when_pressed ? levels : (coop_keys_bits_t)~levels) &
+                              coop_priv_keys_mask(keys));
+    changed = (coop_keys_bits_t)(down ^ keys->raw);
+    for (i = 0; changed != 0; i++, changed = (coop_keys_bits_t)(changed >> 1))
+        if (changed & 1u)
+            keys->slot[i].since = now; /* the first scan that saw the new level */
+    keys->raw = down;
+    return coop_priv_keys_advance(keys, now, next);
+}
+
+bool coop_keys_update(coop_keys_t *keys, coop_tick_t now, coop_tick_t *next)
+{
+    coop_keys_bits_t dirty;
+    COOP_ASSERT(keys != NULL, "coop_keys_update: keys is NULL");
+    if (keys == NULL)
+        return false;
+#if COOP_PORT_ATOMIC
+    dirty = __atomic_exchange_n(&keys->isr_dirty, (coop_keys_bits_t)0, __ATOMIC_ACQUIRE);
+    if (dirty != 0)
+        keys->raw = __atomic_load_n(&keys->isr_down, __ATOMIC_ACQUIRE);
+#else
+    {
+        coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
+        dirty = keys->isr_dirty;
+        keys->isr_dirty = 0;
+        if (dirty != 0)
+            keys->raw = keys->isr_down;
+        COOP_PORT_IRQ_RESTORE(s);
+    }
+#endif
+    return coop_priv_keys_advance(keys, now, next);
+}
+
+void coop_priv_keys_posted(coop_call_t *call)
+{
+    coop_keys_t *keys = COOP_CONTAINER_OF(call, coop_keys_t, call);
+    if (COOP_PRIV_LOAD(&keys->isr_dirty) != 0)
+        coop_priv_wake_first(&keys->waiters);
+}
+
+coop_status_t coop_priv_keys_wait(coop_keys_t *keys)
+{
+    /* an edge from here on posts the call, which runs after this task has
+     * parked: it cannot be missed (a torn read of the mask only parks it) */
+    if (COOP_PRIV_LOAD(&keys->isr_dirty) != 0)
+        return COOP_DONE;
+    return coop_priv_wait_in(&keys->waiters);
+}
+
+static coop_status_t coop_priv_keys_poll_fn(coop_task_t *task)
+{
+    coop_keys_task_t *kt = COOP_CONTAINER_OF(task, coop_keys_task_t, task);
+    COOP_ASYNC(task);
+    for (;;) {
+        (void)coop_keys_scan(kt->keys, coop_loop_now(task->loop),
+                             kt->read(kt->arg, kt->keys->nkeys), NULL);
+        COOP_AWAIT_SLEEP_TICKS(kt->interval);
+    }
+    COOP_ASYNC_END;
+}
+
+static coop_status_t coop_priv_keys_edge_fn(coop_task_t *task)
+{
+    coop_keys_task_t *kt = COOP_CONTAINER_OF(task, coop_keys_task_t, task);
+    coop_tick_t now = 0, next = 0, cap = 0;
+    COOP_ASYNC(task);
+    for (;;) {
+        now = coop_loop_now(task->loop);
+        if (coop_keys_update(kt->keys, now, &next)) {
+            /* an edge may come while we sleep: be back within its debounce */
+            cap = coop_tick_add(now, kt->keys->debounce != 0 ? kt->keys->debounce : 1u);
+            if (coop_tick_after(next, cap))
+                next = cap;
+            COOP_AWAIT_SLEEP_UNTIL(next);
+        } else {
+            COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_keys_wait(kt->keys));
+        }
+    }
+    COOP_ASYNC_END;
+}
+
+int coop_keys_poll_spawn(coop_loop_t *loop, coop_keys_task_t *kt, coop_keys_t *keys,
+                         uint32_t interval_ms, coop_keys_read_cb read, const void *arg)
+{
+    uint16_t interval = 0;
+    bool ok = loop != NULL && kt != NULL && keys != NULL && read != NULL &&
+              coop_priv_keys_ticks(interval_ms, &interval) && interval != 0;
+    COOP_ASSERT(ok, "coop_keys_poll_spawn: need a loop, a task, keys, a read callback and an "
+                    "interval of 1..32767 ticks");
+    if (!ok)
+        return COOP_EINVAL;
+    if (COOP_PRIV_TASK_STATE(&kt->task) != COOP_TASK_IDLE && !coop_task_done(&kt->task))
+        return coop_task_spawn(loop, &kt->task, coop_priv_keys_poll_fn); /* asserts: EBUSY */
+    kt->keys = keys;
+    kt->read = read;
+    kt->arg = arg;
+    kt->interval = interval;
+    return coop_task_spawn(loop, &kt->task, coop_priv_keys_poll_fn);
+}
+
+int coop_keys_edge_spawn(coop_loop_t *loop, coop_keys_task_t *kt, coop_keys_t *keys)
+{
+    bool ok = loop != NULL && kt != NULL && keys != NULL;
+    COOP_ASSERT(ok, "coop_keys_edge_spawn: need a loop, a task and keys");
+    if (!ok)
+        return COOP_EINVAL;
+    if (COOP_PRIV_TASK_STATE(&kt->task) != COOP_TASK_IDLE && !coop_task_done(&kt->task))
+        return coop_task_spawn(loop, &kt->task, coop_priv_keys_edge_fn); /* asserts: EBUSY */
+    kt->keys = keys;
+    kt->read = NULL;
+    kt->arg = NULL;
+    kt->interval = 0;
+    return coop_task_spawn(loop, &kt->task, coop_priv_keys_edge_fn);
+}
+
+bool coop_keys_get(coop_keys_t *keys, coop_keys_event_t *ev)
+{
+    COOP_ASSERT(keys != NULL && ev != NULL, "coop_keys_get: keys and ev must not be NULL");
+    if (keys == NULL || ev == NULL)
+        return false;
+    return coop_ring_pop(&keys->events, ev);
+}
+
+void coop_keys_clear(coop_keys_t *keys)
+{
+    coop_keys_event_t ev;
+    COOP_ASSERT(keys != NULL, "coop_keys_clear: keys is NULL");
+    if (keys == NULL)
+        return;
+    while (coop_ring_pop(&keys->events, &ev)) {
+    }
+    keys->events.overflows = 0; /* its producer is the loop too: no race */
+}
+
+int coop_edges_init(coop_edges_t *edges, uint8_t mode)
+{
+    bool ok = edges != NULL && mode >= COOP_EDGES_RISE && mode <= COOP_EDGES_BOTH;
+    COOP_ASSERT(ok, "coop_edges_init: need edges and COOP_EDGES_RISE, _FALL or _BOTH");
+    if (!ok)
+        return COOP_EINVAL;
+    coop_counter_init(&edges->counter);
+    edges->mode = mode;
+    return COOP_OK;
+}
+
+#endif /* COOP_KEYS_IMPLEMENTED */
+#endif /* COOP_IMPLEMENTATION */
+
+#endif /* COOP_KEYS_H */
