@@ -5,9 +5,14 @@
  * its last arming. A seeded LCG drives a million operations on a wheel and on
  * the model (insert, move, cancel, past deadline, advance, next, pop) across
  * many tick wraps; every pop is compared with the model's expected order:
- * by expiry, then FIFO by arming order (the wheel's documented contract), and
- * coop_wheel_next with the bounds and exactness the header documents.
- * Targeted tests cover the tickless loop, a long sleep, and the edge cases.
+ * by expiry, then FIFO by arming order (the wheel's documented contract).
+ * coop_wheel_next is checked against the model too: never earlier than now,
+ * never later than the earliest timer, and exactly the earliest expiry when
+ * that timer's slot is in level 0 or holds at most COOP_WHEEL_SCAN_MAX
+ * timers, else exactly the slot's start (the placement is recomputed from
+ * the DESIGN comment, independently of wheel.h's code).
+ * Targeted tests cover the tickless loop, a long sleep, and the edge cases,
+ * each from several start ticks around the wrap.
  *
  * Everything is derived from COOP_TICK_BITS, COOP_WHEEL_SLOT_BITS and
  * COOP_WHEEL_LEVELS, so the file holds for any configuration it is built
@@ -1109,9 +1114,10 @@ static void empty_jump(unsigned si)
     CHECK_PTR(pop(&W), &tmr[4]);
 }
 
-/* coop_wheel_next's exactness, as documented: exact for a timer in level 0
- * or in a slot with at most COOP_WHEEL_SCAN_MAX timers, else the slot's
- * start; never later than the earliest timer. */
+/* coop_wheel_next's exactness: exact for a timer in level 0 or in a slot
+ * with at most COOP_WHEEL_SCAN_MAX timers, else the slot's start; never later
+ * than the earliest timer. (The header says "among the first SCAN_MAX of its
+ * slot"; the code, and this test, count the whole slot.) */
 static void next_exact(unsigned si)
 {
     coop_tick_t start = start_at(si), when, e, now;

@@ -31,7 +31,8 @@
  *   occupancy bit is cleared lazily, when a search meets the empty slot).
  *   Advance: jumps from occupied slot to occupied slot, found with per-level
  *   occupancy bitmaps; no work for ticks where nothing is due (tickless), and
- *   after a long sleep at most (timers x L + L) slot visits.
+ *   after a long sleep at most (timers x L + L) slot visits (a wheel whose
+ *   top level laps also visits each occupied top slot once per lap).
  *   Range: a timer may expire up to COOP_TICK_MAX_WAIT (half the tick range)
  *   after `now`. With L*B < COOP_TICK_BITS (a RAM-saving option), timers
  *   beyond the top level's span wait in its slots for whole laps.
@@ -107,9 +108,9 @@ void coop_wheel_advance(coop_wheel_t *w, coop_tick_t to);
 coop_timer_t *coop_wheel_pop(coop_wheel_t *w);
 
 /* The earliest tick at which coop_wheel_advance has work to do: false when
- * no timer is armed. Exact when the earliest timer is in level 0 or among the
- * first COOP_WHEEL_SCAN_MAX of its slot; otherwise the start of its slot
- * (earlier than the timer, never later). */
+ * no timer is armed. Exact when the earliest timer is in level 0, or its slot
+ * holds at most COOP_WHEEL_SCAN_MAX timers (and is not a lapping top slot);
+ * otherwise the start of its slot (earlier than the timer, never later). */
 bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when);
 
 static inline void coop_timer_init(coop_timer_t *t)
@@ -282,7 +283,7 @@ void coop_wheel_advance(coop_wheel_t *w, coop_tick_t to)
     coop_tick_t start;
 
     for (;;) {
-        coop_link_t *h, *n;
+        coop_link_t *h, *first, *last;
         if (!coop_priv_wheel_earliest(w, &index, &start)) {
             /* empty: jump, however far (an idle longer than half the tick
              * range, possible with 16-bit ticks, must not leave now behind) */
@@ -292,23 +293,36 @@ void coop_wheel_advance(coop_wheel_t *w, coop_tick_t to)
         if (coop_tick_after(start, to))
             break;
         h = &w->slot[index];
-        n = h->next;
-
-        w->now = start;
-        /* detach the whole slot, then sort its timers: due now, or lower */
-        h->prev->next = NULL;
+        first = h->next;
+        last = h->prev;
         coop_priv_list_init(h);
+        w->now = start;
         w->occupied[index / COOP_PRIV_S] &=
             (coop_wheel_bits_t)~((coop_wheel_bits_t)1 << (index % COOP_PRIV_S));
-        while (n != NULL) {
-            coop_timer_t *t = (coop_timer_t *)(void *)((char *)n - offsetof(coop_timer_t, link));
-            coop_link_t *next = n->next;
-            if (t->expires == start)
-                coop_priv_list_append(&w->expired, n);
-            else
-                coop_priv_wheel_place(w, t);
-            n = next;
+        if (index < COOP_PRIV_S && !(COOP_PRIV_WRAPS && COOP_PRIV_L == 1)) {
+            /* level 0 holds timers of one tick, this one: splice the whole
+             * slot onto the expired list, in order */
+            coop_link_t *tail = w->expired.prev;
+            tail->next = first;
+            first->prev = tail;
+            last->next = &w->expired;
+            w->expired.prev = last;
+        } else {
+            /* sort the slot's timers: due now, or to a lower level */
+            coop_link_t *n = first;
+            last->next = NULL;
+            while (n != NULL) {
+                coop_timer_t *t = (coop_timer_t *)(void *)((char *)n - offsetof(coop_timer_t, link));
+                coop_link_t *next = n->next;
+                if (t->expires == start)
+                    coop_priv_list_append(&w->expired, n);
+                else
+                    coop_priv_wheel_place(w, t);
+                n = next;
+            }
         }
+        if (start == to)
+            break; /* every other slot starts after now */
     }
     if (coop_tick_after(to, w->now))
         w->now = to;
@@ -337,6 +351,7 @@ bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when)
     if (!coop_priv_wheel_earliest(w, &index, &start))
         return false;
     *when = start;
+#if COOP_WHEEL_LEVELS > 1 /* one level: every slot is level 0 (and the top) */
     if (index >= COOP_PRIV_S && !(COOP_PRIV_WRAPS && index >= (COOP_PRIV_L - 1) * COOP_PRIV_S)) {
         /* a higher level: its slot holds the earliest timers; find the first */
         const coop_link_t *h = &w->slot[index];
@@ -354,6 +369,7 @@ bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when)
         }
         *when = coop_tick_add(w->now, (uint32_t)best);
     }
+#endif
     return true;
 }
 

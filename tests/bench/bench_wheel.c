@@ -1,15 +1,17 @@
 /* Instructions per timer-wheel operation, at 10^3, 10^5 and 10^6 timers
  * with deadlines uniform in [1, 2^20) ticks (seeded LCG, computed before
- * the measured phases):
- *   insert  coop_wheel_insert of N idle timers into an empty wheel
- *   cancel  coop_timer_cancel of the N armed timers
- *   expiry  the N timers re-armed, then the tickless loop the scheduler runs
- *           (next, advance to it, pop everything) until the wheel is empty:
- *           Ir of the whole loop / N
- *   sleep   the N timers re-armed, one advance over the whole range (a long
- *           sleep), then pop everything: Ir / N
+ * the measured phases), default configuration:
+ *   insert               coop_wheel_insert of N idle timers, empty wheel
+ *   cancel               coop_timer_cancel of the N armed timers
+ *   expiry, tickless     the N timers re-armed, then the loop the scheduler
+ *                        runs (next, advance to it, pop everything) until the
+ *                        wheel is empty: Ir of the whole loop / N
+ *   expiry, one advance  the N timers re-armed, one advance over the whole
+ *                        range (a long sleep), then pop everything: Ir / N
  * Insert and cancel subtract a baseline phase: the same loop, computing the
- * same arguments, without the wheel call.
+ * same arguments, without the wheel call. Everything is one translation
+ * unit, as in a program that includes the implementation: the compiler may
+ * inline the wheel's functions into these loops.
  */
 #define COOP_IMPLEMENTATION
 #include "virtual.h"
