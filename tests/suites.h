@@ -5,7 +5,8 @@
     COOP_SUITE(wheel)    \
     COOP_SUITE(sched)    \
     COOP_SUITE(misuse)   \
-    COOP_SUITE(keys)
+    COOP_SUITE(keys)     \
+    COOP_SUITE(irq)
 
 #define COOP_HOST_SUITES \
     COOP_SUITE(host)

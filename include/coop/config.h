@@ -106,6 +106,9 @@
 #else
 #define COOP_PRIV_STATIC_ASSERT(cond, name) _Static_assert(cond, #name)
 #endif
+#elif defined(__GNUC__)
+#define COOP_PRIV_STATIC_ASSERT(cond, name) \
+    typedef char coop_priv_##name[(cond) ? 1 : -1] __attribute__((unused))
 #else
 #define COOP_PRIV_STATIC_ASSERT(cond, name) typedef char coop_priv_##name[(cond) ? 1 : -1]
 #endif

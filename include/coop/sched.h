@@ -107,7 +107,9 @@ struct coop_task {
     uint8_t state;
     coop_timer_t timer;      /* sleeps (and, later, wait timeouts) */
     coop_waitq_t joiners;    /* tasks waiting for this one to end */
-    coop_waitq_t *waitq;     /* the queue this task waits in, if WAITING */
+    coop_waitq_t *waitq;     /* the queue this task waits in, if WAITING; if READY,
+                              * the queue whose wake it has not yet run (a cancel
+                              * then passes that wake on to the next waiter) */
     coop_loop_t *loop;
 };
 
@@ -382,7 +384,7 @@ void coop_priv_wake_first(coop_waitq_t *q)
         q->last = NULL;
     else
         last->u.next = t->u.next;
-    t->waitq = NULL;
+    t->waitq = q; /* woken by q: cleared when it runs */
     coop_priv_make_ready(t->loop, t);
 }
 
@@ -470,6 +472,12 @@ int coop_task_cancel(coop_task_t *t)
         coop_priv_waitq_remove(t->waitq, t);
         t->waitq = NULL;
         coop_priv_make_ready(t->loop, t);
+    } else if (t->waitq != NULL) {
+        /* READY, woken by an object it will now never consume: pass the
+         * wake on to the object's next waiter (which re-checks) */
+        coop_waitq_t *q = t->waitq;
+        t->waitq = NULL;
+        coop_priv_wake_first(q);
     }
     /* READY: it is queued already and will resume in its FINALLY section */
     return COOP_OK;
@@ -581,6 +589,7 @@ static void coop_priv_pass(coop_loop_t *loop)
         coop_task_t *next = t->u.next;
         coop_status_t st;
         loop->current = t;
+        t->waitq = NULL; /* it runs: any wake it had is its own now */
         st = t->fn(t);
         if (st == COOP_YIELDED) {
             *loop->ready_tail = t;
@@ -632,6 +641,8 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
         if (loop->ready != NULL) {
             coop_priv_pass(loop);
         } else if (loop->alive == 0) {
+            if (COOP_PRIV_LOAD(&coop_priv_inbox) != NULL)
+                continue; /* a call posted during the drain: run it before returning */
             break;
         } else {
             coop_tick_t when;
