@@ -153,7 +153,7 @@ compile-matrix:
 # ---------------------------------------------------------------- AVR (ports/avr.h, simavr)
 AVR_CC       := avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -Os -std=c99 -ffunction-sections -fdata-sections \
                 -Wl,--gc-sections -flto
-AVR_EXAMPLES := blink1 blink2 interval_buttons
+AVR_EXAMPLES := blink1 blink2 interval_buttons countio keypad debounced_counter irq_alert press_alert ir_alert
 
 $(BUILD)/avr/%.elf: examples/%/main.c $(HEADERS) $(PORTS)
 	@mkdir -p $(dir $@)

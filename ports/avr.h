@@ -46,6 +46,13 @@
  *     coop_flag_init(&button);
  *     coop_avr_int_enable(0, COOP_AVR_FALLING);   // INT0 on PD2
  *     coop_avr_pcint_enable(BOARD_BUTTON3);       // PCINT2_vect on change
+ * Or, with COOP_PIN_IRQS 1, the board API's coop_pin_on_edge: the port then
+ * defines INT0_vect, INT1_vect and PCINT0..2_vect itself (so you may not) and
+ * keeps a callback per pin (24 pointers: 59 bytes of RAM in all). PD2 and PD3
+ * use INT0/INT1, sensing the chosen edge in hardware (both edges: the ISR
+ * reads the pin for the level). Every other pin of ports B, C, D uses its
+ * pin-change interrupt: the ISR compares the port with its last reading, so
+ * two edges closer together than the ISR's start (a few us) look like none.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -377,6 +384,94 @@ void coop_pin_input(coop_pin_t pin, int pull)
 bool coop_pin_read(coop_pin_t pin)
 {
     return (*coop_priv_avr_regs(pin) & _BV(pin & 7)) != 0;
+}
+
+/* ---------------------------------------------------------------- edges */
+#if COOP_PIN_IRQS
+#if COOP_PRIV_AVR_FIRST != 'B' || !defined(PCMSK2) || !defined(INT1_vect)
+#error "coop avr port: COOP_PIN_IRQS supports the ATmega48/88/168/328 layout (ports B, C, D)"
+#endif
+/* Pins 0..23 are PB0..PD7; PD2/PD3 are INT0/INT1. */
+#define COOP_PRIV_AVR_INT0_PIN COOP_AVR_PIN('D', 2)
+static coop_pin_edge_cb coop_priv_avr_isr[24];
+static uint8_t coop_priv_avr_rise[3], coop_priv_avr_fall[3]; /* PCINT: edges wanted, per port */
+static uint8_t coop_priv_avr_last[3];                        /* PCINT: each port's last reading */
+static uint8_t coop_priv_avr_int_edges[2];                   /* INT0/INT1: COOP_EDGE_* */
+
+static void coop_priv_avr_int(uint8_t n)
+{
+    coop_pin_t pin = (coop_pin_t)(COOP_PRIV_AVR_INT0_PIN + n);
+    uint8_t e = coop_priv_avr_int_edges[n];
+    bool level = e == COOP_EDGE_BOTH ? (PIND & _BV(2 + n)) != 0 : e == COOP_EDGE_RISING;
+    coop_priv_avr_isr[pin](pin, level);
+}
+ISR(INT0_vect) { coop_priv_avr_int(0); }
+ISR(INT1_vect) { coop_priv_avr_int(1); }
+
+/* A pin change on port (0: B, 1: C, 2: D): one call per changed pin wanted. */
+static void coop_priv_avr_pcint(uint8_t port)
+{
+    uint8_t now = *coop_priv_avr_regs((coop_pin_t)(port << 3));
+    uint8_t changed = (uint8_t)(now ^ coop_priv_avr_last[port]);
+    uint8_t bit;
+    coop_priv_avr_last[port] = now;
+    changed &= (uint8_t)((now & coop_priv_avr_rise[port]) | (~now & coop_priv_avr_fall[port]));
+    for (bit = 0; changed != 0; bit++, changed >>= 1)
+        if (changed & 1u) {
+            coop_pin_t pin = (coop_pin_t)((port << 3) | bit);
+            coop_priv_avr_isr[pin](pin, (now >> bit) & 1u);
+        }
+}
+ISR(PCINT0_vect) { coop_priv_avr_pcint(0); }
+ISR(PCINT1_vect) { coop_priv_avr_pcint(1); }
+ISR(PCINT2_vect) { coop_priv_avr_pcint(2); }
+#endif
+
+int coop_pin_on_edge(coop_pin_t pin, int edges, coop_pin_edge_cb isr)
+{
+#if COOP_PIN_IRQS
+    uint8_t port = (uint8_t)(pin >> 3), mask = (uint8_t)_BV(pin & 7), s;
+    COOP_ASSERT(edges >= 0 && edges <= COOP_EDGE_BOTH, "bad edges");
+    if (pin >= 24 || pin == COOP_AVR_PIN('C', 7) || edges < 0 || edges > COOP_EDGE_BOTH)
+        return COOP_EINVAL; /* no such pin (PC7 does not exist) */
+    if (edges == 0)
+        isr = NULL;
+    s = coop_priv_avr_irq_save();
+    if (pin == COOP_PRIV_AVR_INT0_PIN || pin == COOP_PRIV_AVR_INT0_PIN + 1) {
+        uint8_t n = (uint8_t)(pin - COOP_PRIV_AVR_INT0_PIN);
+        coop_avr_int_disable(n);
+        coop_priv_avr_isr[pin] = isr;
+        coop_priv_avr_int_edges[n] = (uint8_t)edges;
+        if (isr != NULL) /* sense: both edges, falling, rising */
+            coop_avr_int_enable(n, edges == COOP_EDGE_BOTH ? COOP_AVR_CHANGE
+                                   : edges == COOP_EDGE_FALLING ? COOP_AVR_FALLING : COOP_AVR_RISING);
+    } else {
+        coop_priv_avr_isr[pin] = isr;
+        coop_priv_avr_rise[port] = (uint8_t)((coop_priv_avr_rise[port] & ~mask) |
+                                             (isr != NULL && (edges & COOP_EDGE_RISING) ? mask : 0));
+        coop_priv_avr_fall[port] = (uint8_t)((coop_priv_avr_fall[port] & ~mask) |
+                                             (isr != NULL && (edges & COOP_EDGE_FALLING) ? mask : 0));
+        /* the level now, so that the first change is told right */
+        coop_priv_avr_last[port] = (uint8_t)((coop_priv_avr_last[port] & ~mask) |
+                                             (*coop_priv_avr_regs(pin) & mask));
+        /* not coop_avr_pcint_enable: it would clear a change pending on
+         * another pin of the port; a stale request finds no change here */
+        if (isr != NULL) {
+            (&PCMSK0)[port] |= mask;
+            PCICR |= (uint8_t)_BV(port);
+        } else {
+            (&PCMSK0)[port] &= (uint8_t)~mask;
+        }
+    }
+    coop_priv_avr_irq_restore(s);
+    return COOP_OK;
+#else
+    (void)pin;
+    (void)edges;
+    (void)isr;
+    COOP_ASSERT(0, "coop_pin_on_edge: define COOP_PIN_IRQS 1");
+    return COOP_EINVAL;
+#endif
 }
 
 /* ---------------------------------------------------------------- board */

@@ -50,11 +50,24 @@
  * raised again with its default action), and a failed COOP_ASSERT.
  * Scripts (stdin not a terminal): coop_board_demo_script("500:1 900:q") plays
  * keys at their times, in ms after coop_board_init: "T:K" items separated
- * by spaces, K one of 1 2 3 4 q. Each played key prints "key 1 (BUTTON1)"
- * (typed keys too, when stdout is a timeline).
+ * by spaces, K one of 1 2 3 4 q, or "T:K~" for a press with contact bounce
+ * (coop/board.h). A key while its button is down holds it longer. Each
+ * played key prints "key 1 (BUTTON1)" (typed keys too, when stdout is a
+ * timeline), or "key 1 (BUTTON1, bouncing)".
  * With a person at the keyboard the demo script is not played. The
  * environment variable COOP_HOST_KEYS, if set, replaces the demo script and
  * is played in every case (also in a terminal, and without a demo script).
+ *
+ * Edge interrupts (COOP_PIN_IRQS 1, coop_pin_on_edge): BUTTON1..4, the only
+ * pins whose level changes here (other pins: COOP_EINVAL). Each change of a
+ * button's level (a press, its release, each chatter of a bouncy press, at
+ * its time: idle wakes for them) is queued and the port raises a real signal,
+ * COOP_HOST_EDGE_SIGNAL (default SIGUSR2: attach your own interrupts to
+ * others), whose handler calls the edge handlers on the loop's thread,
+ * outside the critical section: as soon as interrupts are unmasked (the
+ * loop's idle usually detects the edge with signals blocked, so the handler
+ * runs when idle returns; a task reading a pin may see it run inside
+ * coop_pin_read).
  *
  * Asserts: the terminal is restored, "file:line: message" goes to stderr and
  * the program aborts.
@@ -148,10 +161,17 @@ static struct coop_priv_host {
     uint8_t mode[COOP_HOST_PINS];
     uint8_t pull[COOP_HOST_PINS];
     bool value[COOP_HOST_PINS];
-    uint64_t release_ns[4];   /* BUTTONn is pressed until this time */
+    struct {                  /* BUTTONn's last press: coop_priv_board_press() */
+        bool active;          /* pressed, or still chattering */
+        bool bouncy;
+        uint64_t press_ns;    /* when it began */
+        uint32_t hold_ms;     /* how long it is held */
+        uint32_t done_ms;     /* edges: its changes up to here are reported */
+    } btn[4];
     unsigned shown;           /* pressed buttons the status line shows */
     const char *script;       /* the items after the next one */
     bool has_next;            /* the next scripted key: */
+    bool next_bouncy;
     uint64_t next_ms;
     char next_key;
 } coop_priv_host;
@@ -246,12 +266,24 @@ static const char *coop_priv_host_name(coop_pin_t pin, char *buf, size_t size)
     return buf;
 }
 
+/* Is BUTTONn (b = n - 1) down at time `ns` (not before its last press)?
+ * *next_ms as coop_priv_board_press. */
+static bool coop_priv_host_down(unsigned b, uint64_t ns, uint32_t *next_ms)
+{
+    *next_ms = 0;
+    if (!coop_priv_host.btn[b].active)
+        return false;
+    return coop_priv_board_press((uint32_t)((ns - coop_priv_host.btn[b].press_ns) / COOP_PRIV_NS_PER_MS),
+                                 coop_priv_host.btn[b].hold_ms, coop_priv_host.btn[b].bouncy, next_ms);
+}
+
 /* Buttons (bit n = BUTTON n+1) pressed at time `ns`. */
 static unsigned coop_priv_host_pressed(uint64_t ns)
 {
     unsigned b, set = 0;
+    uint32_t next;
     for (b = 0; b < 4; b++)
-        if (ns < coop_priv_host.release_ns[b])
+        if (coop_priv_host_down(b, ns, &next))
             set |= 1u << b;
     return set;
 }
@@ -309,24 +341,152 @@ static void coop_priv_host_line(const char *text)
     }
 }
 
+/* Raise `sig` now, even inside the critical section (which blocks it). */
+static void coop_priv_host_raise(int sig)
+{
+    sigset_t one, old;
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    pthread_sigmask(SIG_UNBLOCK, &one, &old);
+    raise(sig);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 /* Ctrl-C and Ctrl-\: end the way the terminal would have ended us. */
 static void coop_priv_host_die(int sig)
 {
     fflush(stdout);
     coop_priv_host_restore();
     signal(sig, SIG_DFL);
-    raise(sig);
-    exit(128 + sig); /* only if the signal is blocked */
+    coop_priv_host_raise(sig);
+    exit(128 + sig); /* not reached */
 }
 
-/* A key, from the keyboard or the script (then `at_ns` is its script time). */
-static void coop_priv_host_key(int key, uint64_t at_ns, bool scripted)
+/* ---------------------------------------------------------------- edges */
+#if COOP_PIN_IRQS
+/* COOP_CONFIG: COOP_HOST_EDGE_SIGNAL, int, SIGUSR2. The signal that delivers pin edges. */
+#ifndef COOP_HOST_EDGE_SIGNAL
+#define COOP_HOST_EDGE_SIGNAL SIGUSR2
+#endif
+/* Written by the loop's thread with every signal blocked; the signal handler
+ * runs on the same thread only when they are not: never both at once. */
+static struct {
+    coop_pin_edge_cb isr[4];  /* BUTTON1..4's handlers */
+    uint8_t edges[4];         /* COOP_EDGE_RISING | COOP_EDGE_FALLING */
+    bool level[4];            /* the level of the last edge */
+    bool installed;           /* the signal handler is */
+    struct { uint8_t b; bool level; } queue[64];
+    volatile unsigned head, tail; /* head: the loop's, tail: the handler's */
+} coop_priv_host_edge;
+
+static void coop_priv_host_edge_signal(int sig)
 {
-    char text[40];
+    int saved = errno;
+    (void)sig;
+    while (coop_priv_host_edge.tail != coop_priv_host_edge.head) {
+        unsigned i = coop_priv_host_edge.tail % 64u;
+        coop_pin_edge_cb isr = coop_priv_host_edge.isr[coop_priv_host_edge.queue[i].b];
+        coop_pin_t pin = (coop_pin_t)(BOARD_BUTTON1 + coop_priv_host_edge.queue[i].b);
+        bool level = coop_priv_host_edge.queue[i].level;
+        coop_priv_host_edge.tail++;
+        if (isr != NULL)
+            isr(pin, level);
+    }
+    errno = saved;
+}
+
+static bool coop_priv_host_level(coop_pin_t pin, uint64_t ns);
+
+/* BUTTONn's level may have changed at `ns`: if it did and its handler wants
+ * the edge, queue it and raise the signal. True if queued. */
+static bool coop_priv_host_edge_at(unsigned b, uint64_t ns)
+{
+    bool level;
+    coop_irq_state_t s;
+    if (coop_priv_host_edge.isr[b] == NULL)
+        return false;
+    level = coop_priv_host_level((coop_pin_t)(BOARD_BUTTON1 + b), ns);
+    if (level == coop_priv_host_edge.level[b])
+        return false;
+    coop_priv_host_edge.level[b] = level;
+    if ((coop_priv_host_edge.edges[b] & (level ? COOP_EDGE_RISING : COOP_EDGE_FALLING)) == 0)
+        return false;
+    s = coop_port_irq_save(); /* the handler must not run while we queue */
+    if (coop_priv_host_edge.head - coop_priv_host_edge.tail < 64u) {
+        unsigned i = coop_priv_host_edge.head % 64u;
+        coop_priv_host_edge.queue[i].b = (uint8_t)b;
+        coop_priv_host_edge.queue[i].level = level;
+        coop_priv_host_edge.head++;
+        raise(COOP_HOST_EDGE_SIGNAL); /* pending until the mask goes */
+    }
+    coop_port_irq_restore(s);
+    return true;
+}
+
+/* Queue BUTTONn's edges up to `ns`, each at its own time. True if any. */
+static bool coop_priv_host_edges_upto(unsigned b, uint64_t ns)
+{
+    bool any = false;
+    uint32_t next;
+    while (coop_priv_host.btn[b].active && coop_priv_host_edge.isr[b] != NULL) {
+        uint64_t when;
+        (void)coop_priv_board_press(coop_priv_host.btn[b].done_ms, coop_priv_host.btn[b].hold_ms,
+                                    coop_priv_host.btn[b].bouncy, &next);
+        when = coop_priv_host.btn[b].press_ns + (uint64_t)next * COOP_PRIV_NS_PER_MS;
+        if (next == 0 || when > ns)
+            break;
+        coop_priv_host.btn[b].done_ms = next;
+        any |= coop_priv_host_edge_at(b, when);
+    }
+    return any;
+}
+
+/* When the next edge of a button with a handler is due; false if none. */
+static bool coop_priv_host_next_edge(uint64_t *when)
+{
+    unsigned b;
+    bool any = false;
+    for (b = 0; b < 4; b++) {
+        uint32_t next;
+        uint64_t t;
+        if (!coop_priv_host.btn[b].active || coop_priv_host_edge.isr[b] == NULL)
+            continue;
+        (void)coop_priv_board_press(coop_priv_host.btn[b].done_ms, coop_priv_host.btn[b].hold_ms,
+                                    coop_priv_host.btn[b].bouncy, &next);
+        t = coop_priv_host.btn[b].press_ns + (uint64_t)next * COOP_PRIV_NS_PER_MS;
+        if (next != 0 && (!any || t < *when)) {
+            *when = t;
+            any = true;
+        }
+    }
+    return any;
+}
+#else
+#define coop_priv_host_edge_at(b, ns) false
+#define coop_priv_host_edges_upto(b, ns) false
+#endif
+
+/* A key, from the keyboard or the script (then `at_ns` is its script time). */
+static void coop_priv_host_key(int key, uint64_t at_ns, bool scripted, bool bouncy)
+{
+    char text[48];
     if (key >= '1' && key <= '4') {
-        coop_priv_host.release_ns[key - '1'] = at_ns + (uint64_t)COOP_HOST_PRESS_MS * COOP_PRIV_NS_PER_MS;
+        unsigned b = (unsigned)(key - '1');
+        uint32_t dt;
+        (void)coop_priv_host_edges_upto(b, at_ns); /* what happened before this key */
+        dt = (uint32_t)((at_ns - coop_priv_host.btn[b].press_ns) / COOP_PRIV_NS_PER_MS);
+        if (coop_priv_host.btn[b].active && dt < coop_priv_host.btn[b].hold_ms) {
+            coop_priv_host.btn[b].hold_ms = dt + COOP_HOST_PRESS_MS; /* still down: held longer */
+        } else {
+            coop_priv_host.btn[b].active = true;
+            coop_priv_host.btn[b].bouncy = bouncy;
+            coop_priv_host.btn[b].press_ns = at_ns;
+            coop_priv_host.btn[b].hold_ms = COOP_HOST_PRESS_MS;
+            coop_priv_host.btn[b].done_ms = 0;
+            (void)coop_priv_host_edge_at(b, at_ns);
+        }
         if (scripted || !coop_priv_host.tty_out) { /* typed keys too, on a timeline */
-            snprintf(text, sizeof text, "key %c (BUTTON%c)", key, key);
+            snprintf(text, sizeof text, "key %c (BUTTON%c%s)", key, key, bouncy ? ", bouncing" : "");
             coop_priv_host_line(text);
         }
     } else if (key == 'q' || key == 'Q') {
@@ -340,7 +500,7 @@ static void coop_priv_host_key(int key, uint64_t at_ns, bool scripted)
     } else if (key == 0x1a && coop_priv_host_raw) {
         fflush(stdout);
         coop_priv_host_restore(); /* Ctrl-Z: suspend like a cooked terminal */
-        raise(SIGTSTP);
+        coop_priv_host_raise(SIGTSTP);
         coop_priv_host_raw_mode(); /* continued */
         if (coop_priv_host.tty_out) {
             fputs("\033[?25l", stdout);
@@ -350,22 +510,32 @@ static void coop_priv_host_key(int key, uint64_t at_ns, bool scripted)
     }
 }
 
-/* The next "T:K" item of *s (coop_board_script_next): true with an event,
- * false at the end. Malformed items are skipped (with a warning when `warn`). */
-static bool coop_priv_host_parse(const char **s, uint64_t *ms, char *key, bool warn)
+/* The next "T:K" item of *s (coop_board_script_next): 1 with an event (2:
+ * a bouncy press), 0 at the end. Malformed items are skipped (with a warning
+ * when `warn`). */
+static int coop_priv_host_parse(const char **s, uint64_t *ms, char *key, bool warn)
 {
     for (;;) {
         uint32_t t = 0;
         const char *bad = *s;
         int r = coop_board_script_next(s, &t, key, &bad);
-        if (r == 1)
+        if (r > 0)
             *ms = t;
         if (r >= 0)
-            return r == 1;
+            return r;
         if (warn)
-            fprintf(stderr, "coop host: key script: skipping \"%.*s\" (want T:K, K one of 1 2 3 4 q)\n",
+            fprintf(stderr, "coop host: key script: skipping \"%.*s\" (want T:K or T:K~, K one of 1 2 3 4 q)\n",
                     (int)(*s - bad), bad);
     }
+}
+
+/* Read the next item of the script into next_*. */
+static void coop_priv_host_next(void)
+{
+    int r = coop_priv_host_parse(&coop_priv_host.script, &coop_priv_host.next_ms,
+                                 &coop_priv_host.next_key, false);
+    coop_priv_host.has_next = r != 0;
+    coop_priv_host.next_bouncy = r == 2;
 }
 
 static void coop_priv_host_set_script(const char *script)
@@ -373,11 +543,10 @@ static void coop_priv_host_set_script(const char *script)
     const char *p = script;
     uint64_t ms;
     char key;
-    while (coop_priv_host_parse(&p, &ms, &key, true)) {
+    while (coop_priv_host_parse(&p, &ms, &key, true) != 0) {
     } /* warn about every bad item now */
     coop_priv_host.script = script;
-    coop_priv_host.has_next = coop_priv_host_parse(&coop_priv_host.script, &coop_priv_host.next_ms,
-                                                   &coop_priv_host.next_key, false);
+    coop_priv_host_next();
 }
 
 /* When the next scripted key is due, in the clock's nanoseconds. */
@@ -410,23 +579,33 @@ static bool coop_priv_host_read_keys(bool after_select)
         return false;
     }
     for (i = 0; i < n; i++)
-        coop_priv_host_key(buf[i], coop_priv_host_ns(), false);
+        coop_priv_host_key(buf[i], coop_priv_host_ns(), false, false);
     return true;
 }
 
-/* Take in keys and due script events; redraw what changed. True if any. */
+/* Take in keys and due script events (and the edges up to now); end the
+ * presses that are over; redraw what changed. True if any. */
 static bool coop_priv_host_poll(void)
 {
     bool any = false;
+    unsigned b;
+    uint64_t now;
     if (coop_priv_host.kbd)
         any = coop_priv_host_read_keys(false);
     while (coop_priv_host.has_next && coop_priv_host_ns() >= coop_priv_host_event_ns()) {
-        coop_priv_host_key(coop_priv_host.next_key, coop_priv_host_event_ns(), true);
-        coop_priv_host.has_next = coop_priv_host_parse(&coop_priv_host.script, &coop_priv_host.next_ms,
-                                                       &coop_priv_host.next_key, false);
+        coop_priv_host_key(coop_priv_host.next_key, coop_priv_host_event_ns(), true,
+                           coop_priv_host.next_bouncy);
+        coop_priv_host_next();
         any = true;
     }
-    if (coop_priv_host.tty_out && coop_priv_host_pressed(coop_priv_host_ns()) != coop_priv_host.shown)
+    now = coop_priv_host_ns();
+    for (b = 0; b < 4; b++) {
+        uint32_t next;
+        any |= coop_priv_host_edges_upto(b, now);
+        if (!coop_priv_host_down(b, now, &next) && next == 0)
+            coop_priv_host.btn[b].active = false; /* released, done chattering */
+    }
+    if (coop_priv_host.tty_out && coop_priv_host_pressed(now) != coop_priv_host.shown)
         coop_priv_host_status();
     return any;
 }
@@ -514,6 +693,15 @@ bool coop_port_idle(bool has_deadline, coop_tick_t deadline)
         target = coop_priv_host_event_ns();
         has_target = true;
     }
+#if COOP_PIN_IRQS
+    {
+        uint64_t edge = 0;
+        if (coop_priv_host_next_edge(&edge) && (!has_target || edge < target)) {
+            target = edge; /* a button's edge is due: be there */
+            has_target = true;
+        }
+    }
+#endif
     if (!has_target && !coop_priv_host.kbd && coop_priv_irq.sources == 0)
         return false; /* nothing could ever wake us */
     if (has_target) {
@@ -674,17 +862,62 @@ void coop_pin_input(coop_pin_t pin, int pull)
         coop_priv_host_status();
 }
 
+/* A pin's level at time `ns`. */
+static bool coop_priv_host_level(coop_pin_t pin, uint64_t ns)
+{
+    uint32_t next;
+    if (coop_priv_host.mode[pin] == COOP_PRIV_PIN_OUT)
+        return coop_priv_host.value[pin];
+    if (pin >= BOARD_BUTTON1 && pin <= BOARD_BUTTON4 &&
+        coop_priv_host_down((unsigned)(pin - BOARD_BUTTON1), ns, &next))
+        return false; /* the button connects the pin to ground */
+    return coop_priv_host.pull[pin] == COOP_PULL_UP;
+}
+
 bool coop_pin_read(coop_pin_t pin)
 {
     if (!coop_priv_host_pin_ok(pin))
         return false;
     coop_priv_host_poll();
-    if (coop_priv_host.mode[pin] == COOP_PRIV_PIN_OUT)
-        return coop_priv_host.value[pin];
-    if (pin >= BOARD_BUTTON1 && pin <= BOARD_BUTTON4 &&
-        ((coop_priv_host_pressed(coop_priv_host_ns()) >> (pin - BOARD_BUTTON1)) & 1u))
-        return false; /* the button connects the pin to ground */
-    return coop_priv_host.pull[pin] == COOP_PULL_UP;
+    return coop_priv_host_level(pin, coop_priv_host_ns());
+}
+
+int coop_pin_on_edge(coop_pin_t pin, int edges, coop_pin_edge_cb isr)
+{
+#if COOP_PIN_IRQS
+    unsigned b = (unsigned)(pin - BOARD_BUTTON1);
+    coop_irq_state_t s;
+    COOP_ASSERT(edges >= 0 && edges <= COOP_EDGE_BOTH,
+                "coop_pin_on_edge: edges is not COOP_EDGE_RISING, _FALLING or _BOTH");
+    if (pin < BOARD_BUTTON1 || pin > BOARD_BUTTON4 || edges < 0 || edges > COOP_EDGE_BOTH)
+        return COOP_EINVAL; /* only the buttons' levels change here */
+    if (!coop_priv_host_edge.installed) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = coop_priv_host_edge_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        if (sigaction(COOP_HOST_EDGE_SIGNAL, &sa, NULL) != 0)
+            return COOP_EINVAL;
+        coop_priv_host_edge.installed = true;
+    }
+    coop_priv_host_poll(); /* the edges before: to the old handler */
+    s = coop_port_irq_save();
+    coop_priv_host_edge.isr[b] = edges != 0 ? isr : NULL;
+    coop_priv_host_edge.edges[b] = (uint8_t)edges;
+    coop_priv_host_edge.level[b] = coop_priv_host_level(pin, coop_priv_host_ns());
+    if (coop_priv_host.btn[b].active) /* its changes so far are in the level */
+        coop_priv_host.btn[b].done_ms =
+            (uint32_t)((coop_priv_host_ns() - coop_priv_host.btn[b].press_ns) / COOP_PRIV_NS_PER_MS);
+    coop_port_irq_restore(s);
+    return COOP_OK;
+#else
+    (void)pin;
+    (void)edges;
+    (void)isr;
+    COOP_ASSERT(0, "coop_pin_on_edge: define COOP_PIN_IRQS 1 before including the port");
+    return COOP_EINVAL;
+#endif
 }
 
 void coop_board_printf(const char *fmt, ...)

@@ -2,9 +2,15 @@
 # Run the examples and check their timelines.
 #
 # Virtual port (build/virtual/<name>, built with -DCOOP_PORT='"virtual.h"'):
-# the clock is exact, so LED edges are asserted to the millisecond.
-# Host port (build/host/interval_buttons, stdin /dev/null so its demo script
-# plays): the real clock, asserted with a tolerance for scheduling noise.
+# the clock is exact, so LED edges are asserted to the millisecond. The pin
+# interrupt examples are checked against what their scripts' keys make the
+# pin do (a "~" key bounces: the pin changes at +0 +1 +3 +5 +8 ms after the
+# press and after the release, 100 ms later): every edge reported at its own
+# tick, bounces counted once where the example debounces.
+# Host port (build/host/<name>, stdin /dev/null so the demo scripts play):
+# the real clock; interval_buttons is asserted with a tolerance for
+# scheduling noise, the interrupt examples run in parallel under timeout 10
+# and must exit 0 with the same events as on the virtual clock.
 # Missing binaries are built with make. Prints "examples: N passed, M failed"
 # and exits non-zero on any failure.
 set -uo pipefail
@@ -16,8 +22,11 @@ trap 'rm -rf "$TMP"' EXIT
 passed=0
 failed=0
 
+IRQ_EXAMPLES="countio keypad debounced_counter irq_alert press_alert ir_alert"
+
 need=()
-for b in virtual/blink1 virtual/blink2 virtual/interval_buttons host/interval_buttons; do
+for b in virtual/blink1 virtual/blink2 virtual/interval_buttons host/interval_buttons \
+         $(for e in $IRQ_EXAMPLES; do echo "virtual/$e host/$e"; done); do
   [ -x "$BUILD/$b" ] || need+=("$BUILD/$b")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -156,6 +165,234 @@ run interval_buttons "$log" "$BUILD/virtual/interval_buttons" &&
   check "interval_buttons: intervals change 10 ms after each key, LED periods follow exactly" "$log" "$INTERVALS" \
     -v dlo=10 -v dhi=10 -v lo=0 -v hi=0
 
+# ---------------------------------------------------------------- pin interrupts
+# Shared awk for the scripted keys of BUTTON1: each key line calls key(t,
+# bouncy), which records a press at t held 100 ms (ps[i], pe[i], pb[i]: start,
+# release, bouncing; i = 1..np), or makes the press under way last until
+# t + 100 (a key while the button is down). In END, edges() lists every level
+# change of the pin in et[i], el[i] (time, level 0/1), i = 1..ne.
+KEYS="$PARSE"'
+function key(at, bouncy) {
+  if (np > 0 && at < pe[np]) { pe[np] = at + 100; return }
+  np++; ps[np] = at; pe[np] = at + 100; pb[np] = bouncy
+}
+function edges(   i, j, n, o) {
+  n = split("0 1 3 5 8", o, " ")
+  ne = 0
+  for (i = 1; i <= np; i++) {
+    for (j = 1; j <= (pb[i] ? n : 1); j++) { ne++; et[ne] = ps[i] + o[j]; el[ne] = (j % 2 == 1) ? 0 : 1 }
+    for (j = 1; j <= (pb[i] ? n : 1); j++) { ne++; et[ne] = pe[i] + o[j]; el[ne] = (j % 2 == 1) ? 1 : 0 }
+  }
+}
+{ parse($0) }
+t >= 0 && text ~ /^key 1 \(BUTTON1(, bouncing)?\)$/ { key(t, text ~ /bouncing/) }
+t >= 0 && text == "key q (quit)" { quit = t }
+t >= 0 { lastline = text }
+function common_end() {
+  if (quit == "") print "FAIL: no \"key q (quit)\""
+  if (lastline != "key q (quit)") print "FAIL: the last line is \"" lastline "\", want key q (quit)"
+}'
+
+# countio: one "interrupt" line per falling edge, at the edge's tick, with
+# the running total; LED1 toggles with each; `total` edges in all.
+COUNTIO="$KEYS"'
+t >= 0 && text ~ /^interrupt: [0-9]+ falling edge\(s\), [0-9]+ in all$/ {
+  split(text, w, " "); n = w[2] + 0
+  got += n; lines[++nl] = t; tot[nl] = w[5] + 0; cnt[nl] = n
+}
+t >= 0 && text ~ /^LED1 (on|off)$/ { led[++nled] = t }
+END {
+  edges()
+  for (i = 1; i <= ne; i++) if (el[i] == 0) fall[++nf] = et[i]
+  k = 0
+  for (i = 1; i <= nl; i++) {
+    k += cnt[i]
+    if (cnt[i] != 1) print "FAIL: " cnt[i] " edges taken at once at " lines[i] " ms (each comes on its own tick here)"
+    if (k > nf) { print "FAIL: more falling edges counted (" k ") than the keys made (" nf ")"; break }
+    if (lines[i] != fall[k]) print "FAIL: falling edge " k " counted at " lines[i] " ms, want " fall[k]
+    if (tot[i] != k) print "FAIL: total " tot[i] " at " lines[i] " ms, want " k
+    if (led[i] != lines[i]) print "FAIL: LED1 toggle " i " at " led[i] " ms, want " lines[i]
+  }
+  if (got != nf || nf != total) print "FAIL: " got " falling edges counted, the keys made " nf ", want " total
+  if (nled != nl) print "FAIL: " nled " LED1 toggles for " nl " counts"
+  common_end()
+}'
+
+# keypad (polled every 5 ms): the events, in order, at the times in `want`
+# (press, release, press, ...): each printed at its own time.
+KEYPAD="$KEYS"'
+t >= 0 && text ~ /^pin went (low|high) \((pressed|released) at [0-9]+ ms\)$/ {
+  n++
+  split(text, w, " "); stamp = w[6] + 0
+  kind = (text ~ /low/) ? "low" : "high"
+  if (kind != ((n % 2 == 1) ? "low" : "high")) print "FAIL: event " n " is \"" text "\": presses and releases must alternate"
+  if (stamp != t) print "FAIL: event " n " stamped " stamp " ms but printed at " t " ms"
+  if (n <= nw && stamp != wv[n]) print "FAIL: event " n " (" kind ") at " stamp " ms, want " wv[n]
+}
+BEGIN { nw = split(want, wv, " ") }
+END {
+  if (n != nw) print "FAIL: " n " events, want " nw " (one press and one release per press, bounces included)"
+  if (np * 2 != nw) print "FAIL: the script has " np " presses, the check expects " nw / 2
+  common_end()
+}'
+
+# debounced_counter: the first falling edge of each press counts (at its
+# tick: "Press count: N", LED1 toggles); every later one within 200 ms of
+# it is "bounce ignored (D ms after the press)" at its own tick.
+DEBOUNCED="$KEYS"'
+t >= 0 && text ~ /^Press count: [0-9]+$/ { nc++; ct[nc] = t; cv[nc] = substr(text, 14) + 0; ev[++nev] = t; ek[nev] = "count" }
+t >= 0 && text ~ /^bounce ignored \([0-9]+ ms after the press\)$/ { split(text, w, " "); ev[++nev] = t; ek[nev] = "bounce"; ed[nev] = substr(w[3], 2) + 0 }
+t >= 0 && text ~ /^LED1 (on|off)$/ { led[++nled] = t }
+END {
+  edges()
+  last = -1000000
+  for (i = 1; i <= ne; i++) {
+    if (el[i] != 0) continue
+    k++
+    if (k > nev) { print "FAIL: no line for the falling edge at " et[i] " ms"; continue }
+    if (ev[k] != et[i]) print "FAIL: falling edge " k " handled at " ev[k] " ms, want " et[i]
+    if (et[i] - last > 200) {
+      counted++; last = et[i]
+      if (ek[k] != "count") print "FAIL: the falling edge at " et[i] " ms is a new press, got a bounce"
+      else if (cv[counted] != counted) print "FAIL: count " cv[counted] " at " et[i] " ms, want " counted
+      if (led[counted] != et[i]) print "FAIL: LED1 toggle " counted " at " led[counted] " ms, want " et[i]
+    } else {
+      bounces++
+      if (ek[k] != "bounce") print "FAIL: the falling edge at " et[i] " ms is a bounce, got a count"
+      else if (ed[k] != et[i] - last) print "FAIL: bounce at " et[i] " ms said " ed[k] " ms, want " et[i] - last
+    }
+  }
+  if (nev != k) print "FAIL: " nev " lines for " k " falling edges"
+  if (nc != np || np != presses) print "FAIL: " nc " presses counted for " np " presses, want " presses
+  if (bounces != want_bounces) print "FAIL: " bounces " bounces ignored, want " want_bounces
+  if (nled != nc) print "FAIL: " nled " LED1 toggles for " nc " counts"
+  common_end()
+}'
+
+# irq_alert: LED1 toggles every 700 ms from 0; a press (its first falling
+# edge) when no alert runs starts one: "Event detected" and LED2 on/off at
+# +0, +100, ... +500; edges during an alert (bounces, presses) are absorbed.
+IRQ_ALERT="$KEYS"'
+t >= 0 && text == "Event detected: starting alert" { al[++na] = t }
+t >= 0 && text ~ /^LED2 (on|off)$/ { l2[++n2] = t; l2s[n2] = text }
+t >= 0 && text ~ /^LED1 (on|off)$/ {
+  if (t != n1 * 700) print "FAIL: LED1 edge " n1 " at " t " ms, want " n1 * 700
+  if (text != ((n1 % 2 == 0) ? "LED1 on" : "LED1 off")) print "FAIL: LED1 edge " n1 " is " text
+  n1++
+}
+END {
+  edges()
+  busy = -1
+  for (i = 1; i <= ne; i++)
+    if (el[i] == 0 && et[i] >= busy) { want[++nwant] = et[i]; busy = et[i] + 600 }
+  if (na != nwant || nwant != alerts) print "FAIL: " na " alerts, want " nwant " (the check expects " alerts ")"
+  for (i = 1; i <= na && i <= nwant; i++) {
+    if (al[i] != want[i]) print "FAIL: alert " i " at " al[i] " ms, want " want[i]
+    for (j = 0; j < 6; j++) {
+      k = 6 * (i - 1) + j + 1
+      if (l2[k] != want[i] + 100 * j || l2s[k] != ((j % 2 == 0) ? "LED2 on" : "LED2 off"))
+        print "FAIL: LED2 edge " k " is " l2s[k] " at " l2[k] " ms, want " ((j % 2 == 0) ? "on" : "off") " at " want[i] + 100 * j
+    }
+  }
+  if (n2 != 6 * na) print "FAIL: " n2 " LED2 edges for " na " alerts"
+  if (n1 < 5) print "FAIL: only " n1 " LED1 edges"
+  common_end()
+}'
+
+# press_alert (edges debounced 20 ms, long press 600 ms): a press is
+# confirmed 20 ms after its last press edge, released 20 ms after its last
+# release edge; "long press" at confirm + 600 if still held (then the press
+# does not count), else "press N" at the release; each press owes 3 LED2
+# flashes (on 100, off 100), played back to back; a long press resets N.
+PRESS_ALERT="$KEYS"'
+t >= 0 && text ~ /^press [0-9]+$/ { ev[++nev] = t; evs[nev] = text }
+t >= 0 && text == "long press: counter reset to 0" { ev[++nev] = t; evs[nev] = text }
+t >= 0 && text ~ /^LED2 (on|off)$/ { l2[++n2] = t; l2s[n2] = text }
+t >= 0 && text ~ /^LED1 (on|off)$/ {
+  if (t != n1 * 500) print "FAIL: LED1 edge " n1 " at " t " ms, want " n1 * 500
+  n1++
+}
+END {
+  for (i = 1; i <= np; i++) {
+    down = ps[i] + (pb[i] ? 8 : 0) + 20; up = pe[i] + (pb[i] ? 8 : 0) + 20
+    if (up > down + 600) { w[++nw] = down + 600; ws[nw] = "long press: counter reset to 0"; n = 0; longs++ }
+    else {
+      w[++nw] = up; ws[nw] = "press " ++n
+      start = (up > free) ? up : free
+      for (j = 0; j < 3; j++) { f[++nf] = start + 200 * j }
+      free = start + 600
+    }
+  }
+  if (nev != nw) print "FAIL: " nev " events, want " nw
+  for (i = 1; i <= nw && i <= nev; i++)
+    if (ev[i] != w[i] || evs[i] != ws[i]) print "FAIL: event " i " is \"" evs[i] "\" at " ev[i] " ms, want \"" ws[i] "\" at " w[i]
+  if (n2 != 2 * nf) print "FAIL: " n2 " LED2 edges, want " 2 * nf " (3 flashes per press)"
+  for (i = 1; i <= nf && 2 * i <= n2; i++)
+    if (l2[2 * i - 1] != f[i] || l2[2 * i] != f[i] + 100 || l2s[2 * i - 1] != "LED2 on")
+      print "FAIL: flash " i " is " l2s[2 * i - 1] " at " l2[2 * i - 1] " ms, off at " l2[2 * i] ", want on at " f[i] ", off at " f[i] + 100
+  if (nw != events || longs != 1) print "FAIL: the script gives " nw " events and " longs " long press(es), the check expects " events " and 1"
+  common_end()
+}'
+
+# ir_alert: the pin rises at each release; a rise when no alert runs starts
+# one ("Alert!!! ... (N)", LED2 on, off 400 ms later); rises during an alert
+# are absorbed; LED1 toggles every 250 ms from 0.
+IR_ALERT="$KEYS"'
+t >= 0 && text ~ /^Alert!!! something is near \([0-9]+\)$/ { al[++na] = t; split(text, w, "("); an[na] = w[2] + 0 }
+t >= 0 && text ~ /^LED2 (on|off)$/ { l2[++n2] = t; l2s[n2] = text }
+t >= 0 && text ~ /^LED1 (on|off)$/ {
+  if (t != n1 * 250) print "FAIL: LED1 edge " n1 " at " t " ms, want " n1 * 250
+  n1++
+}
+END {
+  edges()
+  busy = -1
+  for (i = 1; i <= ne; i++)
+    if (el[i] == 1 && et[i] >= busy) { want[++nwant] = et[i]; busy = et[i] + 400 }
+  if (na != nwant || nwant != alerts) print "FAIL: " na " alerts, want " nwant " (the check expects " alerts ")"
+  for (i = 1; i <= na && i <= nwant; i++) {
+    if (al[i] != want[i] || an[i] != i) print "FAIL: alert " an[i] " at " al[i] " ms, want alert " i " at " want[i]
+    if (l2[2 * i - 1] != want[i] || l2[2 * i] != want[i] + 400 || l2s[2 * i - 1] != "LED2 on" || l2s[2 * i] != "LED2 off")
+      print "FAIL: LED2 of alert " i ": " l2s[2 * i - 1] " at " l2[2 * i - 1] ", " l2s[2 * i] " at " l2[2 * i] " ms, want on at " want[i] " for 400 ms"
+  }
+  if (n2 != 2 * na) print "FAIL: " n2 " LED2 edges for " na " alerts"
+  common_end()
+}'
+
+echo "== pin interrupt examples on the virtual port (exact times, bounces)"
+log=$TMP/countio.log
+run countio "$log" "$BUILD/virtual/countio" &&
+  check "countio: every falling edge counted at its tick (a bouncy press counts 5), 8 in all" "$log" "$COUNTIO" -v total=8
+
+log=$TMP/keypad.log
+run keypad "$log" "$BUILD/virtual/keypad" &&
+  check "keypad: one press and one release per press, bounce included, at scan + 20 ms" "$log" "$KEYPAD" \
+    -v want="520 620 1030 1130 1520 1710"
+
+log=$TMP/debounced_counter.log
+run debounced_counter "$log" "$BUILD/virtual/debounced_counter" &&
+  check "debounced_counter: 4 presses counted at their first edge, 12 bounces ignored" "$log" "$DEBOUNCED" \
+    -v presses=4 -v want_bounces=12
+
+log=$TMP/irq_alert.log
+run irq_alert "$log" "$BUILD/virtual/irq_alert" &&
+  check "irq_alert: 3 alerts of 3 LED2 flashes at the presses, heartbeat unbroken, bounces absorbed" "$log" \
+    "$IRQ_ALERT" -v alerts=3
+
+log=$TMP/press_alert.log
+run press_alert "$log" "$BUILD/virtual/press_alert" &&
+  check "press_alert: presses counted at release + 20 ms, 3 flashes each, a long press resets" "$log" \
+    "$PRESS_ALERT" -v events=5
+
+log=$TMP/ir_alert.log
+run ir_alert "$log" "$BUILD/virtual/ir_alert" &&
+  check "ir_alert: an alert at each rising edge, none during one" "$log" "$IR_ALERT" -v alerts=3
+
+# the pin interrupt examples on the host run in the background meanwhile
+for e in $IRQ_EXAMPLES; do
+  ( timeout 10 "$BUILD/host/$e" >"$TMP/host_$e.log" 2>&1 </dev/null; echo $? >"$TMP/host_$e.rc" ) &
+done
+
 echo "== interval_buttons on the host port (real clock, stdin /dev/null: the demo script plays)"
 log=$TMP/interval_host.log
 start=$(date +%s%N)
@@ -170,6 +407,45 @@ run "host interval_buttons" "$log" timeout 10 "$BUILD/host/interval_buttons" && 
   check "host interval_buttons: the same timeline within scheduling noise" "$log" "$INTERVALS" \
     -v dlo=10 -v dhi=80 -v lo=-5 -v hi=60
 }
+
+echo "== pin interrupt examples on the host port (real signals; run in parallel, timeout 10, stdin /dev/null)"
+wait
+# the same events as on the virtual clock (counted; times vary). Edges a few
+# ms apart (bounces) may reach a late loop together: where the example prints
+# per wake-up rather than per edge, only a range is asserted.
+host_count() { # NAME REGEX MIN [MAX]
+  local n
+  n=$(grep -cE "^\[ *[0-9]+ ms\] $2\$" "$TMP/host_$1.log")
+  [ "$n" -ge "$3" ] && [ "$n" -le "${4:-$3}" ] || echo "FAIL: $n lines /$2/, want $3${4:+..$4}"
+}
+for e in $IRQ_EXAMPLES; do
+  rc=$(cat "$TMP/host_$e.rc" 2>/dev/null || echo "none")
+  if [ "$rc" != 0 ]; then
+    echo "FAIL host $e: exit status $rc"
+    sed 's/^/     /' "$TMP/host_$e.log" | tail -5
+    failed=$((failed + 1))
+    continue
+  fi
+  case $e in
+    countio) out=$(host_count countio 'interrupt: [0-9]+ falling edge\(s\), [0-9]+ in all' 4 8
+                   grep 'in all$' "$TMP/host_countio.log" | tail -1 | grep -q ', 8 in all$' ||
+                     echo "FAIL: the total is not 8") ;;
+    keypad) out=$(host_count keypad 'pin went low \(pressed at [0-9]+ ms\)' 3; host_count keypad 'pin went high \(released at [0-9]+ ms\)' 3) ;;
+    debounced_counter) out=$(host_count debounced_counter 'Press count: [0-9]+' 4; host_count debounced_counter 'bounce ignored \([0-9]+ ms after the press\)' 3 12) ;;
+    irq_alert) out=$(host_count irq_alert 'Event detected: starting alert' 3; host_count irq_alert 'LED2 on' 9) ;;
+    press_alert) out=$(host_count press_alert 'press [0-9]+' 4; host_count press_alert 'long press: counter reset to 0' 1) ;;
+    ir_alert) out=$(host_count ir_alert 'Alert!!! something is near \([0-9]+\)' 3) ;;
+  esac
+  out="$out$(tail -1 "$TMP/host_$e.log" | grep -q '\] key q (quit)$' || echo "FAIL: the last line is not key q (quit)")"
+  if [ -z "$out" ]; then
+    echo "ok   host $e: exit 0, the same events as on the virtual clock"
+    passed=$((passed + 1))
+  else
+    echo "FAIL host $e"
+    echo "$out" | sed 's/^/     /'
+    failed=$((failed + 1))
+  fi
+done
 
 echo "examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

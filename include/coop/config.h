@@ -83,6 +83,15 @@
 #error "coop: COOP_COUNT_BITS must be 32 or 16"
 #endif
 
+/* COOP_CONFIG: COOP_PIN_IRQS, 0 or 1, 0. 1: the port provides edge interrupts
+ * (coop_pin_on_edge) and owns the chip's pin-interrupt vectors (see coop/board.h). */
+#ifndef COOP_PIN_IRQS
+#define COOP_PIN_IRQS 0
+#endif
+#if COOP_PIN_IRQS != 0 && COOP_PIN_IRQS != 1
+#error "coop: COOP_PIN_IRQS must be 0 or 1"
+#endif
+
 /* COOP_CONFIG: COOP_NO_SHORT_NAMES, flag, off. Define it to get only the
  * prefixed macros (COOP_AWAIT, ...) and not the short ones (AWAIT, ...). */
 

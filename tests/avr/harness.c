@@ -7,6 +7,8 @@
  *                    blinks, "done" on the UART, the CPU asleep > 95 %
  *   buttons          examples/interval_buttons: bouncing presses change an
  *                    interval once per press (UART and LED periods)
+ *   irq_alert        examples/irq_alert: INT0 presses (one bouncing) start one
+ *                    alert each, LED2 flashes on time, LED1 keeps its beat
  *   stress           tests/avr/stress.c: 10^5 INT0 edges at pseudo-random
  *                    cycle offsets; nothing lost (counter, flag, ring)
  *   unit             tests/avr/unit.c: parses "N passed, M failed"
@@ -529,11 +531,46 @@ static void mode_bench(void)
                (unsigned long long)(mark(7) - edge_cycle));
 }
 
+/* examples/irq_alert: a bouncing press on PD2 (INT0, falling edge, the
+ * port's coop_pin_on_edge) at 1000 ms and a clean one at 2500 ms each flash
+ * LED2 (PB4) 3 times, 100 ms on and off, from the press on; the bounces
+ * start no second alert; LED1 (PB5) keeps toggling every 700 ms. */
+static void mode_irq_alert(void)
+{
+    static const unsigned at[2] = { 1000, 2500 };
+    size_t k, i, n2;
+    int ok = 1;
+    watch_pin('B', 5);
+    watch_pin('B', 4);
+    drive('D', 2, 1);
+    press(MS(at[0]), 'D', 2, MS(100), MS(5), 4);
+    press(MS(at[1]), 'D', 2, MS(100), MS(5), 1);
+    inputs_start();
+    run(MS(3500));
+    check(strcmp(uart, "Interrupt + async demo ready\nEvent detected: starting alert\n"
+                       "Event detected: starting alert\n") == 0,
+          "irq_alert: one alert per press (UART: \"%s\")", uart);
+    n2 = pin_edges('B', 4, sel, MAX_EDGES);
+    check(n2 == 12, "irq_alert: LED2 has 12 edges (got %zu, want 6 per alert)", n2);
+    for (k = 0; k < 2 && n2 == 12; k++)
+        for (i = 0; i < 6; i++) {
+            int64_t d = (int64_t)sel[6 * k + i].cycle - (int64_t)MS(at[k] + 100 * i);
+            /* the first edge comes after the UART line (~3 ms at 115200 Bd) */
+            if (d < -(int64_t)MS(1) || d > (int64_t)MS(i == 0 ? 10 : 1)) {
+                printf("LED2 edge %zu of alert %zu: %lld cycles off\n", i, k, (long long)d);
+                ok = 0;
+            }
+        }
+    check(ok, "irq_alert: LED2 edges at press + 100, ..., 500 ms (+- 1 tick), the first after the UART line");
+    check_period("irq_alert: LED1 toggles every 700 ms during the alerts", led_period_after(5, MS(900)), 700);
+    check_sleep("irq_alert", 0.95);
+}
+
 int main(int argc, char **argv)
 {
     const char *mode;
     if (argc != 3) {
-        fprintf(stderr, "usage: harness blink1|blink2|buttons|stress|unit|bench firmware.elf\n");
+        fprintf(stderr, "usage: harness blink1|blink2|buttons|irq_alert|stress|unit|bench firmware.elf\n");
         return 2;
     }
     mode = argv[1];
@@ -544,6 +581,8 @@ int main(int argc, char **argv)
         mode_blink(1);
     else if (strcmp(mode, "buttons") == 0)
         mode_buttons();
+    else if (strcmp(mode, "irq_alert") == 0)
+        mode_irq_alert();
     else if (strcmp(mode, "stress") == 0)
         mode_stress();
     else if (strcmp(mode, "unit") == 0)
