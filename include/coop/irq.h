@@ -379,7 +379,7 @@ coop_status_t coop_priv_flag_wait(coop_flag_t *flag)
     coop_count_t n = coop_flag_take(flag);
     if (n != 0) {
         flag->taken = n;
-        return COOP_DONE;
+        return coop_priv_woke();
     }
     /* a set from here on posts the flag's call, which runs after this task
      * has returned to the loop, parked: it cannot be missed */
@@ -396,7 +396,7 @@ coop_status_t coop_priv_counter_wait(coop_counter_t *counter)
 coop_status_t coop_priv_ring_wait(coop_ring_t *ring)
 {
     if (coop_ring_count(ring) != 0)
-        return COOP_DONE;
+        return coop_priv_woke();
     return coop_priv_wait_in(&ring->waiters);
 }
 

@@ -642,7 +642,7 @@ coop_status_t coop_priv_keys_wait(coop_keys_t *keys)
     /* an edge from here on posts the call, which runs after this task has
      * parked: it cannot be missed (a torn read of the mask only parks it) */
     if (COOP_PRIV_LOAD(&keys->isr_dirty) != 0)
-        return COOP_DONE;
+        return coop_priv_woke();
     return coop_priv_wait_in(&keys->waiters);
 }
 

@@ -108,8 +108,9 @@ struct coop_task {
     coop_timer_t timer;      /* sleeps (and, later, wait timeouts) */
     coop_waitq_t joiners;    /* tasks waiting for this one to end */
     coop_waitq_t *waitq;     /* the queue this task waits in, if WAITING; if READY,
-                              * the queue whose wake it has not yet run (a cancel
-                              * then passes that wake on to the next waiter) */
+                              * the queue whose wake it has not yet consumed (a
+                              * cancel then passes that wake on to the next
+                              * waiter; coop_priv_woke clears it) */
     coop_loop_t *loop;
 };
 
@@ -250,6 +251,15 @@ coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n);
 coop_status_t coop_priv_wait_in(coop_waitq_t *q);
 void coop_priv_wake_first(coop_waitq_t *q);
 void coop_priv_wake_all(coop_waitq_t *q);
+/* A wait op that wakes its queue's first task calls this when that task has
+ * what it waited for: the wake is consumed, a cancel no longer passes it on. */
+static inline coop_status_t coop_priv_woke(void)
+{
+    coop_task_t *self = coop_task_current();
+    if (self != NULL)
+        self->waitq = NULL;
+    return COOP_DONE;
+}
 
 #ifdef __cplusplus
 }
@@ -384,7 +394,7 @@ void coop_priv_wake_first(coop_waitq_t *q)
         q->last = NULL;
     else
         last->u.next = t->u.next;
-    t->waitq = q; /* woken by q: cleared when it runs */
+    t->waitq = q; /* woken by q: until its wait op runs (coop_priv_woke) */
     coop_priv_make_ready(t->loop, t);
 }
 
@@ -589,7 +599,6 @@ static void coop_priv_pass(coop_loop_t *loop)
         coop_task_t *next = t->u.next;
         coop_status_t st;
         loop->current = t;
-        t->waitq = NULL; /* it runs: any wake it had is its own now */
         st = t->fn(t);
         if (st == COOP_YIELDED) {
             *loop->ready_tail = t;
