@@ -22,7 +22,7 @@ UNIT_SRC   := tests/runner.c tests/virtual_impl.c $(UNIT_TESTS)
 EXAMPLES   := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
 
 .PHONY: help deps check demo run examples bench clean \
-        test-unit test-sanitize test-valgrind test-host test-examples test-model compile-matrix \
+        test-unit test-sanitize test-valgrind test-host test-stress test-examples test-model compile-matrix \
         avr test-avr
 
 help:
@@ -35,6 +35,7 @@ help:
 	@echo "  make test-sanitize   the unit tests under ASan+UBSan"
 	@echo "  make test-valgrind   the unit tests under valgrind memcheck"
 	@echo "  make test-host       host-port tests (real clock, CPU use while sleeping, terminal)"
+	@echo "  make test-stress     interrupt hand-off under real preemption: signals, a thread, TSan (about a minute)"
 	@echo "  make test-model      spin model of the flag/idle hand-off: the correct protocol verifies, known bugs are found"
 	@echo "  make avr             build the examples for atmega328p (16 MHz, -Os) and print avr-size"
 	@echo "  make test-avr        AVR port in simavr: blink timing, bouncing buttons, 10^5 INT0 edges, unit tests"
@@ -49,7 +50,7 @@ deps:
 	@bash .ci/deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory compile-matrix test-unit test-sanitize test-valgrind test-host test-examples test-model test-avr
+	@$(MAKE) --no-print-directory compile-matrix test-unit test-sanitize test-valgrind test-host test-stress test-examples test-model test-avr
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- unit tests
@@ -102,6 +103,25 @@ $(BUILD)/test-host: $(HOST_TEST_SRC) $(HEADERS) $(PORTS) tests/suites.h
 test-host: $(BUILD)/test-host
 	@echo "== host port tests"
 	@$(BUILD)/test-host
+
+# ---------------------------------------------------------------- stress (host: real signals, a thread)
+STRESS_SRC := tests/runner.c tests/host_impl.c tests/check_stress.c
+define stress_variant
+$(BUILD)/test-stress-$(1): $(STRESS_SRC) $(HEADERS) $(PORTS) tests/suites.h
+	@mkdir -p $(BUILD)
+	$(2) $(WARN) $(INC) -Itests $(CHECK_CFLAGS) -DCOOP_TEST_STRESS \
+	    $(STRESS_SRC) -o $$@ $(CHECK_LIBS) -pthread
+endef
+$(eval $(call stress_variant,atomic,gcc -std=c99 $(OPT)))
+$(eval $(call stress_variant,irqsave,gcc -std=c99 $(OPT) -DCOOP_PORT_ATOMIC=0))
+$(eval $(call stress_variant,tsan,clang -std=c99 -g -O1 -fsanitize=thread -DCOOP_STRESS_THREADS_ONLY))
+test-stress: $(BUILD)/test-stress-atomic $(BUILD)/test-stress-irqsave $(BUILD)/test-stress-tsan
+	@echo "== stress: signals, idle, thread (GCC atomics)"
+	@$(BUILD)/test-stress-atomic
+	@echo "== stress: signals, idle (critical sections, COOP_PORT_ATOMIC=0)"
+	@$(BUILD)/test-stress-irqsave
+	@echo "== stress: thread under ThreadSanitizer"
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(BUILD)/test-stress-tsan
 
 # ---------------------------------------------------------------- examples
 $(BUILD)/host/%: examples/%/main.c $(HEADERS) $(PORTS)

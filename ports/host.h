@@ -23,8 +23,9 @@
  * (coop_port_irq_save) blocks every signal; the loop's idle sleeps in
  * pselect with the mask from before it, so a signal between "nothing to do"
  * and the sleep is delivered inside pselect and ends it: no lost wake-up.
- * Another thread may play a second core: it calls coop_host_irq_source()
- * once first, then the same @isr_ok functions; coop_port_wake writes a byte
+ * Another thread may play a second core: call coop_host_irq_source() before
+ * starting the thread and before coop_loop_run; the thread then calls the
+ * same @isr_ok functions; coop_port_wake writes a byte
  * to a pipe that idle's pselect watches. ISR objects use GCC/Clang atomics
  * (COOP_PORT_ATOMIC 1); a build may set COOP_PORT_ATOMIC 0 to run the
  * chips' critical-section flavour against signals instead (not threads).
@@ -121,7 +122,8 @@ extern "C" {
  * COOP_EINVAL when the signal cannot be caught. */
 int coop_host_irq_attach(int signo, void (*isr)(int signo));
 /* Something outside the loop (a thread) will post or set ISR objects: idle
- * with no deadline then waits for it instead of reporting a deadlock. */
+ * with no deadline then waits for it instead of reporting a deadlock. Call it
+ * from the loop's thread, before starting that thread and coop_loop_run. */
 void coop_host_irq_source(void);
 #ifdef __cplusplus
 }
@@ -726,8 +728,19 @@ bool coop_port_idle(bool has_deadline, coop_tick_t deadline)
             if (coop_priv_irq.pipe[0] >= nfds)
                 nfds = coop_priv_irq.pipe[0] + 1;
         }
-        r = pselect(nfds, &in, NULL, NULL, has_target ? &rel : NULL,
-                    coop_priv_irq.depth > 0 ? &coop_priv_irq.before : NULL);
+        {
+            /* A handler that runs inside pselect interrupted no critical
+             * section: it must see depth 0, so that its own
+             * coop_port_irq_save masks for real (handlers of different
+             * signals nest, and COOP_PORT_ATOMIC 0 relies on the mask). That
+             * save overwrites `before`: keep ours aside. */
+            int depth = coop_priv_irq.depth;
+            sigset_t before = coop_priv_irq.before;
+            coop_priv_irq.depth = 0;
+            r = pselect(nfds, &in, NULL, NULL, has_target ? &rel : NULL, depth > 0 ? &before : NULL);
+            coop_priv_irq.depth = depth; /* masked again: no handler runs now */
+            coop_priv_irq.before = before;
+        }
         if (r > 0 && coop_priv_irq.pipe[0] >= 0 && FD_ISSET(coop_priv_irq.pipe[0], &in)) {
             char buf[64];
             while (read(coop_priv_irq.pipe[0], buf, sizeof buf) > 0) {

@@ -7,7 +7,9 @@
 #include "suites.h"
 
 #define COOP_SUITE(name) Suite *coop_##name##_suite(void);
-#ifdef COOP_TEST_HOST
+#if defined(COOP_TEST_STRESS)
+COOP_STRESS_SUITES
+#elif defined(COOP_TEST_HOST)
 COOP_HOST_SUITES
 #else
 COOP_UNIT_SUITES
@@ -19,7 +21,9 @@ int main(void)
     SRunner *sr = srunner_create(NULL);
     int failed;
 #define COOP_SUITE(name) srunner_add_suite(sr, coop_##name##_suite());
-#ifdef COOP_TEST_HOST
+#if defined(COOP_TEST_STRESS)
+    COOP_STRESS_SUITES
+#elif defined(COOP_TEST_HOST)
     COOP_HOST_SUITES
 #else
     COOP_UNIT_SUITES

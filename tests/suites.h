@@ -1,4 +1,5 @@
-/* Suites of the unit runner (virtual clock) and of the host-port runner. */
+/* Suites of the unit runner (virtual clock), the host-port runner and the
+ * stress runner (tests/check_stress.c: host port, signals and threads). */
 #define COOP_UNIT_SUITES \
     COOP_SUITE(async)    \
     COOP_SUITE(time)     \
@@ -10,3 +11,6 @@
 
 #define COOP_HOST_SUITES \
     COOP_SUITE(host)
+
+#define COOP_STRESS_SUITES \
+    COOP_SUITE(stress)

@@ -220,7 +220,9 @@ extern coop_call_t *volatile coop_priv_inbox;
 void coop_call_init(coop_call_t *call, coop_call_fn fn);
 
 /* @isr_ok Ask the running loop to call call->fn soon. O(1): wait-free on
- * single-core ports, lock-free with threads (COOP_PORT_ATOMIC). */
+ * single-core ports, lock-free with threads (COOP_PORT_ATOMIC). Only the post
+ * that links the call into the inbox wakes the port (coop_port_wake); later
+ * ones find it posted, and the loop checks the inbox before it sleeps. */
 static inline void coop_call_post(coop_call_t *call)
 {
     if (coop_priv_xchg_u8(&call->posted, 1) == 0) {
@@ -236,8 +238,9 @@ static inline void coop_call_post(coop_call_t *call)
         coop_priv_inbox = call;
         COOP_PORT_IRQ_RESTORE(s);
 #endif
+        coop_port_wake(); /* only when linked: a call already in the inbox is
+                           * seen by the loop's masked check before it sleeps */
     }
-    coop_port_wake();
 }
 
 /* Used by the AWAIT forms below. */
@@ -321,7 +324,17 @@ static void coop_priv_drain(void)
     }
     while (fifo != NULL) {
         coop_call_t *next = fifo->next;
-        COOP_PRIV_STORE(&fifo->posted, (uint8_t)0); /* a post from here on runs it again */
+        /* A post from here on runs it again. With threads this must be an
+         * exchange, not a store: a poster that still finds `posted` set
+         * skips its post, so fn must see what that poster stored before it;
+         * the exchange reads the poster's value and synchronises with it.
+         * After a release store, fn's load may overtake the store (x86 lets
+         * a load pass an earlier store) and miss the poster's count. */
+#if COOP_PORT_ATOMIC
+        (void)__atomic_exchange_n(&fifo->posted, (uint8_t)0, __ATOMIC_ACQ_REL);
+#else
+        fifo->posted = 0; /* single core: interrupts see program order */
+#endif
         fifo->fn(fifo);
         fifo = next;
     }

@@ -10,7 +10,7 @@
  *            coop_priv_flag_wait = coop_flag_take, else coop_priv_wait_in;
  *            coop_priv_flag_posted = if coop_flag_is_set: wake_first(waiters).
  *   sched.h  coop_call_post (xchg posted; if it was 0 push on the inbox under
- *            the mask; coop_port_wake), coop_priv_drain (take the inbox under
+ *            the mask and coop_port_wake), coop_priv_drain (take the inbox under
  *            the mask; per call: posted = 0, then fn), coop_priv_pass,
  *            coop_priv_run (unmasked inbox check, drain, run the ready task,
  *            else IRQ_SAVE; if the inbox is empty coop_port_idle; RESTORE).
@@ -120,12 +120,14 @@ active proctype isr()
             atomic {                        /* the successful CAS of the push */
                 assert(inbox == 0);
                 inbox++
-            }
-        :: else -> skip
-        fi;
+            };
 #ifndef BUG_WAKE_FIRST
-        pipe = true;                        /* coop_port_wake: write(pipe) */
+            pipe = true                     /* coop_port_wake: write(pipe), only */
+#else                                       /* when this post linked the call */
+            skip
 #endif
+        :: else -> skip                     /* posted already: no wake needed */
+        fi;
         old = false
     :: break
     od
