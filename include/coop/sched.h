@@ -340,9 +340,15 @@ static void coop_priv_drain(void)
     }
 }
 
+/* Set t's state, keeping its flags (cancelled, inside FINALLY). */
+static void coop_priv_set_state(coop_task_t *t, uint8_t state)
+{
+    t->state = (uint8_t)((t->state & COOP_PRIV_TASK_FLAGS) | state);
+}
+
 static void coop_priv_make_ready(coop_loop_t *loop, coop_task_t *t)
 {
-    t->state = (uint8_t)((t->state & COOP_PRIV_TASK_FLAGS) | COOP_TASK_READY);
+    coop_priv_set_state(t, COOP_TASK_READY);
     *loop->ready_tail = t;
     loop->ready_tail = &t->u.next;
 }
@@ -419,7 +425,7 @@ coop_status_t coop_priv_wait_in(coop_waitq_t *q)
         return COOP_YIELDED;
     coop_priv_waitq_push(q, self);
     self->waitq = q;
-    self->state = (uint8_t)((self->state & COOP_PRIV_TASK_FLAGS) | COOP_TASK_WAITING);
+    coop_priv_set_state(self, COOP_TASK_WAITING);
     return COOP_WAITING;
 }
 
@@ -569,7 +575,7 @@ coop_status_t coop_priv_sleep(uint32_t ticks)
     if (t == NULL || ticks == 0)
         return COOP_YIELDED;
     coop_priv_arm(t->loop, t, t->loop->wheel.now, ticks);
-    t->state = (uint8_t)((t->state & COOP_PRIV_TASK_FLAGS) | COOP_TASK_SLEEPING);
+    coop_priv_set_state(t, COOP_TASK_SLEEPING);
     return COOP_WAITING;
 }
 
