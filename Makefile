@@ -21,11 +21,18 @@ UNIT_TESTS := $(filter-out tests/check_host.c tests/check_stress.c,$(wildcard te
 UNIT_SRC   := tests/runner.c tests/virtual_impl.c $(UNIT_TESTS)
 EXAMPLES   := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
 
-.PHONY: help deps check demo run examples bench clean \
+.PHONY: help deps check demo run examples bench bench-core bench-avr clean \
         test-unit test-sanitize test-valgrind test-host test-stress test-examples test-model compile-matrix \
         avr test-avr
 
-help:
+# Each port's test bench lives in a fragment mk/<port>.mk: it defines its own
+# targets, adds them to CHECK_TARGETS / BENCH_TARGETS and adds its lines to `make help`
+# with a `help::` rule. Its Debian packages go in .ci/deps.d/<port>.list.
+CHECK_TARGETS := compile-matrix test-unit test-sanitize test-valgrind test-host test-stress test-examples \
+                 test-model test-avr
+BENCH_TARGETS := bench-core bench-avr
+
+help::
 	@echo "coop make targets:"
 	@echo "  make demo            run the two-LED interval demo on the host (keys change intervals, q quits)"
 	@echo "  make check           install missing packages, then run every test below"
@@ -45,12 +52,13 @@ help:
 	@echo "  make run EX=name     build and run one example on the host ($(EXAMPLES))"
 	@echo "  make bench           instruction counts (callgrind) and sizes; prints a table"
 	@echo "  make clean           remove build/"
+	@echo "per-port test benches (mk/*.mk):"
 
 deps:
 	@bash .ci/deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory compile-matrix test-unit test-sanitize test-valgrind test-host test-stress test-examples test-model test-avr
+	@$(MAKE) --no-print-directory $(CHECK_TARGETS)
 	@echo "make check: all passed"
 
 # ---------------------------------------------------------------- unit tests
@@ -192,9 +200,13 @@ test-model:
 	@bash tests/model/run.sh
 
 # ---------------------------------------------------------------- bench
-bench:
+bench: $(BENCH_TARGETS)
+bench-core:
 	@bash tests/bench/run.sh
+bench-avr:
 	@bash tests/avr/run.sh bench
 
 clean:
 	rm -rf $(BUILD)
+
+include $(sort $(wildcard mk/*.mk))

@@ -12,11 +12,29 @@ packages=(
   simavr libsimavr-dev libelf-dev                    # AVR simulator tests (tests/avr)
 )
 
+# each port's test bench lists its own packages in .ci/deps.d/<port>.list
+# (one name per line, # starts a comment)
+here=$(dirname "$0")
+for list in "$here"/deps.d/*.list; do
+  [ -e "$list" ] || continue
+  while read -r p _; do
+    case "$p" in ''|'#'*) continue ;; esac
+    packages+=("$p")
+  done < "$list"
+done
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
+done
+
+# a port may need more than packages by name (another suite of the same
+# archive, say): .ci/deps.d/<port>.sh runs first, with "check" or "install"
+for hook in "$here"/deps.d/*.sh; do
+  [ -e "$hook" ] || continue
+  if [ "$(id -u)" -eq 0 ]; then bash "$hook" install; else bash "$hook" check; fi
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
