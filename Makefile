@@ -65,7 +65,7 @@ check: deps
 # $(call unit_variant,name,lc,bits,compiler,extra-flags)
 comma := ,
 UNIT_VARIANTS := switch-32 goto-32 switch-16 goto-16 cxx-switch-32 cxx-goto-16 wheel-b2l3-16 wheel-b4l2-32 \
-                 atomic-switch-32
+                 list-16 list-cxx-goto-32 atomic-switch-32
 
 define unit_variant
 $(BUILD)/test-$(1): $(UNIT_SRC) $(HEADERS) $(PORTS) tests/suites.h tests/*.h
@@ -82,6 +82,9 @@ $(eval $(call unit_variant,cxx-goto-16,GOTO,16,clang++ -x c++ -std=c++17,))
 # small wheels as on 8-bit chips: fewer levels than the tick width needs (far timers lap)
 $(eval $(call unit_variant,wheel-b2l3-16,SWITCH,16,gcc -std=c99,-DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=3))
 $(eval $(call unit_variant,wheel-b4l2-32,GOTO,32,clang -std=c11,-DCOOP_WHEEL_SLOT_BITS=4 -DCOOP_WHEEL_LEVELS=2))
+# no wheel: the sorted timer list (COOP_WHEEL_LEVELS 0, the AVR port's default)
+$(eval $(call unit_variant,list-16,SWITCH,16,gcc -std=c99,-DCOOP_WHEEL_LEVELS=0))
+$(eval $(call unit_variant,list-cxx-goto-32,GOTO,32,clang++ -x c++ -std=c++11,-DCOOP_WHEEL_LEVELS=0))
 # ISR objects with GCC atomics (the host's flavour) instead of the critical section
 $(eval $(call unit_variant,atomic-switch-32,SWITCH,32,gcc -std=c11,-DCOOP_PORT_ATOMIC=1))
 $(eval $(call unit_variant,asan-switch-32,SWITCH,32,gcc -std=c99,-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))

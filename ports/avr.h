@@ -23,10 +23,12 @@
  *   COOP_TICK_BITS 16        2-byte time: a single wait up to 32.7 s (longer
  *                            sleeps are chained by the library); 32 works too
  *   COOP_COUNT_BITS 16       flag/counter counts
- *   COOP_WHEEL_SLOT_BITS 2,  12 list heads of 4 bytes (48 B): timers up to
- *   COOP_WHEEL_LEVELS 3      64 ms ahead sit in their exact slot, later ones
- *                            lap the top level once per 64 ms (a wake-up of
- *                            a few hundred cycles, every 64 ms)
+ *   COOP_WHEEL_LEVELS 0      no wheel: sleeping tasks in one list sorted by
+ *                            wake-up time (10 bytes of RAM; a sleep walks the
+ *                            sleepers from the latest, cheap for a few tasks,
+ *                            and the CPU wakes only when a task is due). For
+ *                            dozens of sleepers, a wheel: e.g. SLOT_BITS 2,
+ *                            LEVELS 3 (48 B of list heads)
  *   COOP_ASSERT              no message strings (they would sit in RAM):
  *                            coop_avr_assert_line records the first failing
  *                            line and the failing call returns its error code
@@ -75,11 +77,8 @@
 #ifndef COOP_COUNT_BITS
 #define COOP_COUNT_BITS 16
 #endif
-#ifndef COOP_WHEEL_SLOT_BITS
-#define COOP_WHEEL_SLOT_BITS 2
 #ifndef COOP_WHEEL_LEVELS
-#define COOP_WHEEL_LEVELS 3
-#endif
+#define COOP_WHEEL_LEVELS 0
 #endif
 #ifndef COOP_ASSERT
 #define COOP_ASSERT(expr, msg) ((expr) ? (void)0 : coop_avr_assert_fail(__LINE__))

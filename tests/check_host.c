@@ -105,10 +105,10 @@ static coop_status_t sleeper_fn(coop_task_t *task)
     coop_tick_t now;
     ASYNC(task);
     while (s->wakes < s->count) {
-        s->due = coop_tick_add(coop_loop_now(task->loop), coop_ticks_from_ms(s->period_ms));
+        s->due = coop_tick_add(coop_loop_now(coop_task_loop(task)), coop_ticks_from_ms(s->period_ms));
         AWAIT_SLEEP_MS(s->period_ms);
         now = coop_port_now();
-        if (!coop_tick_reached(now, s->due) || !coop_tick_reached(coop_loop_now(task->loop), s->due))
+        if (!coop_tick_reached(now, s->due) || !coop_tick_reached(coop_loop_now(coop_task_loop(task)), s->due))
             s->early++;
         else if ((uint32_t)coop_tick_diff(now, s->due) > s->max_late)
             s->max_late = (uint32_t)coop_tick_diff(now, s->due);

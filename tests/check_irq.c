@@ -179,7 +179,7 @@ static unsigned waiting_on_set(void)
     int k;
     for (k = 0; k < NJOBS; k++) {
         const coop_task_t *t = &G.job[k].task;
-        if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_WAITING && object_is_set(t->waitq))
+        if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_WAITING && object_is_set(t->u.q.waitq))
             bad++;
     }
     return bad;
@@ -293,8 +293,8 @@ static void record_wake(struct job *j)
 {
     int w = j->woke;
     ck_assert_int_lt(w, MAXWAKE);
-    j->tick[w] = coop_loop_now(j->task.loop);
-    j->idles[w] = j->task.loop->idles;
+    j->tick[w] = coop_loop_now(coop_task_loop(&j->task));
+    j->idles[w] = coop_task_loop(&j->task)->idles;
     j->seq[w] = ++G.seq;
     if (coop_virtual_masked)
         j->masked_seen++;
@@ -349,8 +349,8 @@ static coop_status_t waiter_fn(coop_task_t *task)
 static void record_time(struct job *j)
 {
     ck_assert_int_lt(j->woke, MAXWAKE);
-    j->tick[j->woke] = coop_loop_now(j->task.loop);
-    j->idles[j->woke] = j->task.loop->idles;
+    j->tick[j->woke] = coop_loop_now(coop_task_loop(&j->task));
+    j->idles[j->woke] = coop_task_loop(&j->task)->idles;
     j->seq[j->woke] = ++G.seq;
     j->woke++;
 }
@@ -1061,7 +1061,7 @@ static coop_status_t def_ring_fn(coop_task_t *task)
     ASYNC(task);
     AWAIT_RING(&def_ring);
     D.woke++;
-    D.idles = task->loop->idles;
+    D.idles = coop_task_loop(task)->idles;
     while (coop_ring_pop(&def_ring, &rec)) {
         ck_assert_uint_lt(D.popped, 8);
         D.first[D.popped++] = rec.b[0];
@@ -1591,7 +1591,7 @@ START_TEST(test_cancel_waiter)
         ck_assert_ptr_eq(G.flag[0].waiters.last, NULL);
         ck_assert_ptr_eq(G.counter[0].waiters.last, NULL);
         ck_assert_ptr_eq(G.ring[0].waiters.last, NULL);
-        ck_assert_ptr_eq(a->task.waitq, NULL);
+        ck_assert_ptr_eq(a->task.u.q.waitq, NULL);
         end_checks();
     }
 }

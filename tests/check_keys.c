@@ -605,7 +605,7 @@ static coop_status_t consumer_fn(coop_task_t *task)
     ASYNC(task);
     for (;;) {
         AWAIT_KEYS(&K);
-        drain(&K, coop_loop_now(task->loop));
+        drain(&K, coop_loop_now(coop_task_loop(task)));
     }
     ASYNC_END;
 }
@@ -722,7 +722,7 @@ static coop_status_t counter_fn(coop_task_t *task)
     for (;;) {
         AWAIT_EDGES(&E[m]);
         ck_assert_uint_lt(e_nwakes[m], 16);
-        e_wakes[m][e_nwakes[m]++] = coop_loop_now(task->loop);
+        e_wakes[m][e_nwakes[m]++] = coop_loop_now(coop_task_loop(task));
         e_total[m] += coop_edges_take(&E[m]);
     }
     ASYNC_END;

@@ -96,8 +96,8 @@ static void setup(void)
     norder = 0;
     memset(&g_loop, 0, sizeof g_loop);
     memset(&g_loop2, 0, sizeof g_loop2);
-    coop_loop_init(&g_loop);
     coop_loop_init(&g_loop2);
+    coop_loop_init(&g_loop); /* the last one initialised is the program's loop */
 }
 
 static void teardown(void)
@@ -177,8 +177,8 @@ static coop_status_t run_inside_fn(coop_task_t *task)
     struct job *j = job_of(task);
     j->calls++;
     ASYNC(task);
-    j->rc = coop_loop_run(task->loop);
-    j->rc2 = coop_loop_run_until(task->loop, coop_loop_now(task->loop));
+    j->rc = coop_loop_run(coop_task_loop(task));
+    j->rc2 = coop_loop_run_until(coop_task_loop(task), coop_loop_now(coop_task_loop(task)));
     j->rc3 = coop_loop_run(j->other_loop);
     AWAIT_SLEEP_TICKS(10); /* the loop still works */
     j->done = 1;
@@ -358,7 +358,7 @@ START_TEST(test_join_outside_task)
     ck_assert_int_eq(coop_task_join(&J[0].task), COOP_EINVAL);
     EXPECT_ASSERT("no task is running");
     ck_assert(g_loop.ready == &J[0].task); /* not parked anywhere */
-    ck_assert(J[0].task.joiners.last == NULL);
+    ck_assert(g_loop.joiners.last == NULL);
     /* a never-spawned task */
     ck_assert_int_eq(coop_task_join(&J[1].task), COOP_EINVAL);
     EXPECT_ASSERT("never spawned");
@@ -388,8 +388,17 @@ START_TEST(test_run_inside_task)
     ck_assert(coop_priv_running == NULL);
     ck_assert_uint_eq(g_loop.running, 0);
     ck_assert_uint_eq(g_loop2.running, 0);
-    /* and the loops run again afterwards */
+    /* one loop at a time: g_loop2 was initialised before g_loop */
+    ck_assert_int_eq(coop_loop_run(&g_loop2), COOP_EINVAL);
+    EXPECT_ASSERT("not the program's loop");
+    ck_assert_int_eq(coop_task_spawn(&g_loop2, &J[1].task, noop_fn), COOP_EINVAL);
+    EXPECT_ASSERT("not the program's loop");
+    ck_assert_int_eq(coop_task_result(&J[1].task), COOP_EINVAL); /* never spawned */
+    /* initialised again, it is the program's loop and runs */
+    coop_loop_init(&g_loop2);
+    ck_assert_int_eq(coop_task_spawn(&g_loop2, &J[1].task, noop_fn), COOP_OK);
     ck_assert_int_eq(coop_loop_run(&g_loop2), COOP_OK);
+    ck_assert_int_eq(coop_task_result(&J[1].task), COOP_OK);
     EXPECT_NO_ASSERT();
 }
 END_TEST

@@ -35,8 +35,10 @@
 #define WB ((unsigned)COOP_WHEEL_SLOT_BITS)
 #define WL ((unsigned)COOP_WHEEL_LEVELS)
 #define WS (1u << WB)
+/* COOP_WHEEL_LEVELS 0: the sorted list, whose coop_wheel_next is always exact */
+#define LIST (COOP_WHEEL_LEVELS == 0)
 /* fewer levels than the tick width needs: the top level holds laps */
-#define WRAPS (WL * WB < TICK_BITS)
+#define WRAPS (!LIST && WL * WB < TICK_BITS)
 
 /* A cheap failure check for hot loops: Check's ck_assert records a mark
  * point (a write to its pipe) on every success. */
@@ -111,7 +113,9 @@ static unsigned spec_level(coop_tick_t expires, coop_tick_t now)
     while (hb + 1u < 32u && (x >> (hb + 1u)) != 0u)
         hb++;
     level = hb / WB;
-    return level < WL ? level : WL - 1u;
+    if (LIST)
+        return 0; /* every timer is "level 0": exact */
+    return level + 1u < WL + 1u ? level : WL - 1u;
 }
 
 static unsigned spec_slot(coop_tick_t expires, unsigned level)
@@ -739,7 +743,7 @@ static void tickless_loop_exact(unsigned si)
     }
     CHECK_EQ(k, NSPREAD);
     CHECK_PTR(pop(&W), NULL);
-    if (!WRAPS)
+    if (!WRAPS && !LIST)
         CHECK(wakeups <= NSPREAD * WL + WL);
 }
 

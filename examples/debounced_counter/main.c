@@ -71,12 +71,12 @@ static coop_status_t counter_fn(coop_task_t *task)
     ASYNC(task);
     for (;;) {
         AWAIT_FLAG(&button_event); /* the ISR saw at least one falling edge */
-        c->since = coop_tick_diff(coop_loop_now(task->loop), c->last_press);
+        c->since = coop_tick_diff(coop_now(), c->last_press);
         /* ticks wrap (16-bit ticks every 65.5 s): a negative difference is a
          * press long ago, not a future one */
         if (!c->counted || c->since < 0 || c->since > (coop_stick_t)coop_ticks_from_ms(DEBOUNCE_MS)) {
             c->counted = true;
-            c->last_press = coop_loop_now(task->loop);
+            c->last_press = coop_now();
             c->presses++;
             coop_pin_toggle(BOARD_LED1);
             coop_board_printf("Press count: %lu", c->presses);

@@ -56,14 +56,16 @@
 /* COOP_CONFIG: COOP_WHEEL_LEVELS, int, enough to cover COOP_TICK_BITS.
  * Levels of the timer wheel. With fewer levels than needed to cover the tick
  * range, timers beyond the top level wait there for whole laps (more work for
- * far timers, less RAM). */
+ * far timers, less RAM). 0: no wheel, one list of timers sorted by expiry
+ * (insert walks the armed timers from the latest: O(n); 6 bytes of RAM on
+ * AVR and the least code; the AVR port's default, for chips with a few tasks). */
 #ifndef COOP_WHEEL_LEVELS
 #define COOP_WHEEL_LEVELS ((COOP_TICK_BITS + COOP_WHEEL_SLOT_BITS - 1) / COOP_WHEEL_SLOT_BITS)
 #endif
-#if COOP_WHEEL_LEVELS < 1 || COOP_WHEEL_LEVELS > 32
-#error "coop: COOP_WHEEL_LEVELS must be between 1 and 32"
+#if COOP_WHEEL_LEVELS < 0 || COOP_WHEEL_LEVELS > 32
+#error "coop: COOP_WHEEL_LEVELS must be between 0 (a sorted list) and 32"
 #endif
-#if COOP_WHEEL_SLOT_BITS * (COOP_WHEEL_LEVELS - 1) >= COOP_TICK_BITS
+#if COOP_WHEEL_LEVELS > 0 && COOP_WHEEL_SLOT_BITS * (COOP_WHEEL_LEVELS - 1) >= COOP_TICK_BITS
 #error "coop: too many wheel levels: the top level would start beyond the tick width"
 #endif
 

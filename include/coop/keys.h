@@ -651,7 +651,7 @@ static coop_status_t coop_priv_keys_poll_fn(coop_task_t *task)
     coop_keys_task_t *kt = COOP_CONTAINER_OF(task, coop_keys_task_t, task);
     COOP_ASYNC(task);
     for (;;) {
-        (void)coop_keys_scan(kt->keys, coop_loop_now(task->loop),
+        (void)coop_keys_scan(kt->keys, coop_now(),
                              kt->read(kt->arg, kt->keys->nkeys), NULL);
         COOP_AWAIT_SLEEP_TICKS(kt->interval);
     }
@@ -664,7 +664,7 @@ static coop_status_t coop_priv_keys_edge_fn(coop_task_t *task)
     coop_tick_t now = 0, next = 0, cap = 0;
     COOP_ASYNC(task);
     for (;;) {
-        now = coop_loop_now(task->loop);
+        now = coop_now();
         if (coop_keys_update(kt->keys, now, &next)) {
             /* an edge may come while we sleep: be back within its debounce */
             cap = coop_tick_add(now, kt->keys->debounce != 0 ? kt->keys->debounce : 1u);

@@ -30,6 +30,9 @@
  * asks the timer wheel for the next deadline and lets the port sleep until
  * then (coop_port_idle).
  *
+ * One loop at a time: a program's loop is the one coop_loop_init made last;
+ * tasks keep no pointer to it (coop_task_loop, coop_now find it).
+ *
  * Time inside a pass is the time the pass began (coop_loop_now): a task that
  * wakes on tick T and sleeps 250 ms wakes again on T + 250 exactly, however
  * long the pass took, so periodic tasks do not drift.
@@ -41,6 +44,9 @@
  *   AWAIT_SLEEP_UNTIL(t)    until tick t (no wait if t has passed)
  *   AWAIT_JOIN(task)        until `task` has ended (normally or cancelled)
  *   AWAIT_GATHER(tasks, n)  until every task of the array has ended
+ * (tasks that join or gather wait in one queue of the loop, and every end of
+ * a task wakes them to look again: 2 bytes less per task, for a few extra
+ * resumes where tasks end often)
  *
  * Nothing here is ISR-safe: interrupts hand work to tasks through coop/irq.h.
  *
@@ -77,8 +83,8 @@ typedef struct coop_task coop_task_t;
 typedef struct coop_loop coop_loop_t;
 typedef coop_status_t (*coop_task_fn)(coop_task_t *task);
 
-/* A FIFO of waiting tasks: a circular list through coop_task.u.next, kept by
- * its last task (last->u.next is the first). Empty when last is NULL. */
+/* A FIFO of waiting tasks: a circular list through coop_task.u.q.next, kept
+ * by its last task (last->u.q.next is the first). Empty when last is NULL. */
 typedef struct coop_waitq {
     coop_task_t *last;
 } coop_waitq_t;
@@ -97,21 +103,24 @@ enum {
 #define COOP_PRIV_TASK_FLAGS (COOP_PRIV_TASK_CLEANUP | COOP_PRIV_TASK_FINALLY)
 #define COOP_PRIV_TASK_STATE(t) ((t)->state & 0x3fu)
 
+/* A task: 15 bytes on AVR (16-bit ticks), 28 on Cortex-M0+, 56 on x86-64,
+ * its timer included. What a task does not need while it sleeps shares its
+ * bytes with what it needs only then (u). */
 struct coop_task {
     union {
-        coop_task_t *next;   /* run queue or wait queue link */
-        uint32_t sleep_left; /* while sleeping: ticks still to sleep after this timer */
+        struct {
+            coop_task_t *next;   /* run queue or wait queue link */
+            coop_waitq_t *waitq; /* the queue this task waits in, if WAITING; if
+                                  * READY, the queue whose wake it has not yet
+                                  * consumed (a cancel then passes that wake on
+                                  * to the next waiter; coop_priv_woke clears it) */
+        } q;
+        uint32_t sleep_left;     /* while SLEEPING: ticks still to sleep after this timer */
     } u;
     coop_task_fn fn;
-    coop_lc_t lc;            /* where the task's coroutine resumes */
+    coop_lc_t lc;                /* where the task's coroutine resumes */
     uint8_t state;
-    coop_timer_t timer;      /* sleeps (and, later, wait timeouts) */
-    coop_waitq_t joiners;    /* tasks waiting for this one to end */
-    coop_waitq_t *waitq;     /* the queue this task waits in, if WAITING; if READY,
-                              * the queue whose wake it has not yet consumed (a
-                              * cancel then passes that wake on to the next
-                              * waiter; coop_priv_woke clears it) */
-    coop_loop_t *loop;
+    coop_timer_t timer;          /* sleeps (and wait timeouts) */
 };
 
 /* A deferred call (micropython.schedule): an interrupt posts it, the loop
@@ -127,10 +136,15 @@ struct coop_call {
     volatile uint8_t posted;
 };
 
+/* The loop. A program has one loop at a time: the one coop_loop_init made
+ * last (tasks keep no pointer to it; initialising another abandons the tasks
+ * of the one before). */
 struct coop_loop {
     coop_task_t *ready;        /* run queue for the next pass */
     coop_task_t **ready_tail;  /* where the next ready task is linked */
     coop_task_t *current;      /* the task running now, or NULL */
+    coop_waitq_t joiners;      /* tasks waiting for some task to end (join,
+                                * gather): every end wakes them to look again */
     size_t alive;              /* spawned and not yet ended */
     uint8_t running;           /* inside coop_loop_run */
     uint32_t idles;            /* times the loop asked the port to sleep */
@@ -141,8 +155,10 @@ struct coop_loop {
 extern "C" {
 #endif
 
-/* The loop that is running now (NULL outside coop_loop_run). */
+/* The loop that is running now (NULL outside coop_loop_run), and the
+ * program's loop (the last one initialised). */
 extern coop_loop_t *coop_priv_running;
+extern coop_loop_t *coop_priv_loop;
 
 /* Provided by the port (see ports/): the clock, and sleeping until a deadline
  * (has_deadline false: until something wakes the loop). The loop calls idle
@@ -172,6 +188,19 @@ int coop_loop_run_until(coop_loop_t *loop, coop_tick_t deadline);
 static inline coop_tick_t coop_loop_now(const coop_loop_t *loop)
 {
     return loop->wheel.now;
+}
+
+/* The program loop's time (coop_loop_now of the last loop initialised). */
+static inline coop_tick_t coop_now(void)
+{
+    return coop_priv_loop->wheel.now;
+}
+
+/* The loop a task belongs to: the program's loop. */
+static inline coop_loop_t *coop_task_loop(const coop_task_t *task)
+{
+    (void)task;
+    return coop_priv_loop;
 }
 
 /* Make `task` run `fn` from the start in the next pass. The task must not be
@@ -260,7 +289,7 @@ static inline coop_status_t coop_priv_woke(void)
 {
     coop_task_t *self = coop_task_current();
     if (self != NULL)
-        self->waitq = NULL;
+        self->u.q.waitq = NULL;
     return COOP_DONE;
 }
 
@@ -292,6 +321,7 @@ static inline coop_status_t coop_priv_woke(void)
 #define COOP_SCHED_IMPLEMENTED
 
 coop_loop_t *coop_priv_running;
+coop_loop_t *coop_priv_loop;
 coop_call_t *volatile coop_priv_inbox;
 
 void coop_call_init(coop_call_t *call, coop_call_fn fn)
@@ -346,20 +376,30 @@ static void coop_priv_set_state(coop_task_t *t, uint8_t state)
     t->state = (uint8_t)((t->state & COOP_PRIV_TASK_FLAGS) | state);
 }
 
-static void coop_priv_make_ready(coop_loop_t *loop, coop_task_t *t)
+/* Queue t for the next pass. Its waitq field is the caller's business: a
+ * task leaving a sleep must have it cleared (coop_priv_make_ready_new). */
+static void coop_priv_make_ready(coop_task_t *t)
 {
+    coop_loop_t *loop = coop_priv_loop;
     coop_priv_set_state(t, COOP_TASK_READY);
     *loop->ready_tail = t;
-    loop->ready_tail = &t->u.next;
+    loop->ready_tail = &t->u.q.next;
+}
+
+/* t leaves a sleep (or starts): sleep_left shared its waitq field. */
+static void coop_priv_make_ready_new(coop_task_t *t)
+{
+    t->u.q.waitq = NULL;
+    coop_priv_make_ready(t);
 }
 
 static void coop_priv_waitq_push(coop_waitq_t *q, coop_task_t *t)
 {
     if (q->last == NULL) {
-        t->u.next = t;
+        t->u.q.next = t;
     } else {
-        t->u.next = q->last->u.next;
-        q->last->u.next = t;
+        t->u.q.next = q->last->u.q.next;
+        q->last->u.q.next = t;
     }
     q->last = t;
 }
@@ -369,15 +409,15 @@ static void coop_priv_waitq_remove(coop_waitq_t *q, coop_task_t *t)
     coop_task_t *prev = q->last;
     if (prev == NULL)
         return;
-    while (prev->u.next != t) {
-        prev = prev->u.next;
+    while (prev->u.q.next != t) {
+        prev = prev->u.q.next;
         if (prev == q->last)
             return; /* not in this queue */
     }
     if (prev == t) {
         q->last = NULL; /* t was alone */
     } else {
-        prev->u.next = t->u.next;
+        prev->u.q.next = t->u.q.next;
         if (q->last == t)
             q->last = prev;
     }
@@ -391,11 +431,10 @@ void coop_priv_wake_all(coop_waitq_t *q)
     if (last == NULL)
         return;
     q->last = NULL;
-    t = last->u.next;
+    t = last->u.q.next;
     for (;;) {
-        coop_task_t *next = t->u.next;
-        t->waitq = NULL;
-        coop_priv_make_ready(t->loop, t);
+        coop_task_t *next = t->u.q.next;
+        coop_priv_make_ready_new(t);
         if (t == last)
             break;
         t = next;
@@ -408,13 +447,13 @@ void coop_priv_wake_first(coop_waitq_t *q)
     coop_task_t *t;
     if (last == NULL)
         return;
-    t = last->u.next;
+    t = last->u.q.next;
     if (t == last)
         q->last = NULL;
     else
-        last->u.next = t->u.next;
-    t->waitq = q; /* woken by q: until its wait op runs (coop_priv_woke) */
-    coop_priv_make_ready(t->loop, t);
+        last->u.q.next = t->u.q.next;
+    t->u.q.waitq = q; /* woken by q: until its wait op runs (coop_priv_woke) */
+    coop_priv_make_ready(t);
 }
 
 coop_status_t coop_priv_wait_in(coop_waitq_t *q)
@@ -424,7 +463,7 @@ coop_status_t coop_priv_wait_in(coop_waitq_t *q)
     if (self == NULL)
         return COOP_YIELDED;
     coop_priv_waitq_push(q, self);
-    self->waitq = q;
+    self->u.q.waitq = q;
     coop_priv_set_state(self, COOP_TASK_WAITING);
     return COOP_WAITING;
 }
@@ -447,10 +486,12 @@ void coop_loop_init(coop_loop_t *loop)
     loop->ready = NULL;
     loop->ready_tail = &loop->ready;
     loop->current = NULL;
+    loop->joiners.last = NULL;
     loop->alive = 0;
     loop->running = 0;
     loop->idles = 0;
     coop_wheel_init(&loop->wheel, coop_port_now());
+    coop_priv_loop = loop;
 }
 
 int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
@@ -458,6 +499,10 @@ int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
     COOP_ASSERT(loop != NULL && t != NULL && fn != NULL,
                 "coop_task_spawn: loop, task and fn must not be NULL");
     if (loop == NULL || t == NULL || fn == NULL)
+        return COOP_EINVAL;
+    COOP_ASSERT(loop == coop_priv_loop,
+                "coop_task_spawn: not the program's loop (the last coop_loop_init'ed)");
+    if (loop != coop_priv_loop)
         return COOP_EINVAL;
     COOP_ASSERT(COOP_PRIV_TASK_STATE(t) == COOP_TASK_IDLE || coop_task_done(t),
                 "coop_task_spawn: the task is alive (spawned and not ended)");
@@ -467,11 +512,8 @@ int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
     t->lc = COOP_PRIV_LC_START;
     t->state = COOP_TASK_IDLE;
     coop_timer_init(&t->timer);
-    t->joiners.last = NULL;
-    t->waitq = NULL;
-    t->loop = loop;
     loop->alive++;
-    coop_priv_make_ready(loop, t);
+    coop_priv_make_ready_new(t);
     return COOP_OK;
 }
 
@@ -487,25 +529,24 @@ int coop_task_cancel(coop_task_t *t)
         return COOP_EINVAL;
     if (state >= COOP_TASK_DONE || (t->state & COOP_PRIV_TASK_FLAGS))
         return COOP_EALREADY;
-    COOP_ASSERT(t != t->loop->current,
+    COOP_ASSERT(t != coop_task_current(),
                 "coop_task_cancel: a task cannot cancel itself; end it with ASYNC_RETURN()");
-    if (t == t->loop->current)
+    if (t == coop_task_current())
         return COOP_EBUSY;
     t->lc = COOP_PRIV_LC_FINALLY;
     t->state |= COOP_PRIV_TASK_CLEANUP;
     if (state == COOP_TASK_SLEEPING) {
         coop_timer_cancel(&t->timer);
-        coop_priv_make_ready(t->loop, t);
+        coop_priv_make_ready_new(t);
     } else if (state == COOP_TASK_WAITING) {
         coop_timer_cancel(&t->timer);
-        coop_priv_waitq_remove(t->waitq, t);
-        t->waitq = NULL;
-        coop_priv_make_ready(t->loop, t);
-    } else if (t->waitq != NULL) {
+        coop_priv_waitq_remove(t->u.q.waitq, t);
+        coop_priv_make_ready_new(t);
+    } else if (t->u.q.waitq != NULL) {
         /* READY, woken by an object it will now never consume: pass the
          * wake on to the object's next waiter (which re-checks) */
-        coop_waitq_t *q = t->waitq;
-        t->waitq = NULL;
+        coop_waitq_t *q = t->u.q.waitq;
+        t->u.q.waitq = NULL;
         coop_priv_wake_first(q);
     }
     /* READY: it is queued already and will resume in its FINALLY section */
@@ -530,7 +571,7 @@ int coop_task_join(coop_task_t *t)
     COOP_ASSERT(self != t, "coop_task_join: a task cannot join itself (it would wait forever)");
     if (self == t)
         return COOP_EDEADLK;
-    (void)coop_priv_wait_in(&t->joiners);
+    (void)coop_priv_wait_in(&coop_priv_loop->joiners);
     return COOP_EAGAIN;
 }
 
@@ -561,11 +602,11 @@ coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n)
 }
 
 /* Arm t to wake `ticks` after `from` (at most COOP_TICK_MAX_WAIT a link). */
-static void coop_priv_arm(coop_loop_t *loop, coop_task_t *t, coop_tick_t from, uint32_t ticks)
+static void coop_priv_arm(coop_task_t *t, coop_tick_t from, uint32_t ticks)
 {
     uint32_t chunk = ticks < COOP_TICK_MAX_WAIT ? ticks : COOP_TICK_MAX_WAIT;
     t->u.sleep_left = ticks - chunk;
-    coop_wheel_insert(&loop->wheel, &t->timer, coop_tick_add(from, chunk));
+    coop_wheel_insert(&coop_priv_loop->wheel, &t->timer, coop_tick_add(from, chunk));
 }
 
 coop_status_t coop_priv_sleep(uint32_t ticks)
@@ -574,7 +615,7 @@ coop_status_t coop_priv_sleep(uint32_t ticks)
     COOP_ASSERT(t != NULL, "AWAIT_SLEEP: no task is running (sleep only inside a task)");
     if (t == NULL || ticks == 0)
         return COOP_YIELDED;
-    coop_priv_arm(t->loop, t, t->loop->wheel.now, ticks);
+    coop_priv_arm(t, coop_priv_loop->wheel.now, ticks);
     coop_priv_set_state(t, COOP_TASK_SLEEPING);
     return COOP_WAITING;
 }
@@ -586,7 +627,7 @@ coop_status_t coop_priv_sleep_until(coop_tick_t when)
     COOP_ASSERT(t != NULL, "AWAIT_SLEEP_UNTIL: no task is running (sleep only inside a task)");
     if (t == NULL)
         return COOP_YIELDED;
-    d = coop_tick_diff(when, t->loop->wheel.now);
+    d = coop_tick_diff(when, coop_priv_loop->wheel.now);
     return coop_priv_sleep(d > 0 ? (uint32_t)d : 0u);
 }
 
@@ -596,7 +637,7 @@ static void coop_priv_settle(coop_loop_t *loop, coop_task_t *t, coop_status_t st
     if (st == COOP_DONE) {
         t->state = (t->state & COOP_PRIV_TASK_CLEANUP) ? COOP_TASK_CANCELED : COOP_TASK_DONE;
         loop->alive--;
-        coop_priv_wake_all(&t->joiners);
+        coop_priv_wake_all(&loop->joiners); /* each joiner looks whether its task ended */
         return;
     }
     COOP_ASSERT(st == COOP_WAITING, "coop: a task returned an unknown status");
@@ -604,7 +645,7 @@ static void coop_priv_settle(coop_loop_t *loop, coop_task_t *t, coop_status_t st
                 "coop: a task returned COOP_WAITING without waiting on anything "
                 "(it would never run again)");
     if (st != COOP_WAITING || COOP_PRIV_TASK_STATE(t) == COOP_TASK_READY)
-        coop_priv_make_ready(loop, t); /* defined result: treat it as a yield */
+        coop_priv_make_ready(t); /* defined result: treat it as a yield */
 }
 
 /* Run every task that is ready now, once. */
@@ -615,13 +656,13 @@ static void coop_priv_pass(coop_loop_t *loop)
     loop->ready = NULL;
     loop->ready_tail = &loop->ready;
     while (t != NULL) {
-        coop_task_t *next = t->u.next;
+        coop_task_t *next = t->u.q.next;
         coop_status_t st;
         loop->current = t;
         st = t->fn(t);
         if (st == COOP_YIELDED) {
             *loop->ready_tail = t;
-            loop->ready_tail = &t->u.next;
+            loop->ready_tail = &t->u.q.next;
         } else {
             coop_priv_settle(loop, t, st);
         }
@@ -642,9 +683,9 @@ static void coop_priv_expire(coop_loop_t *loop)
         if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_SLEEPING && t->u.sleep_left != 0)
             /* a chained long sleep: the rest counts from this link's tick,
              * not from a late pass, so the sleep does not drift */
-            coop_priv_arm(loop, t, tm->expires, t->u.sleep_left);
+            coop_priv_arm(t, tm->expires, t->u.sleep_left);
         else
-            coop_priv_make_ready(loop, t);
+            coop_priv_make_ready_new(t);
     }
 }
 
@@ -660,6 +701,10 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
                 "coop_loop_run: a loop is already running (tasks must not run a loop)");
     if (loop->running || outer != NULL)
         return COOP_EBUSY;
+    COOP_ASSERT(loop == coop_priv_loop,
+                "coop_loop_run: not the program's loop (the last coop_loop_init'ed)");
+    if (loop != coop_priv_loop)
+        return COOP_EINVAL;
     loop->running = 1;
     coop_priv_running = loop;
     for (;;) {
@@ -673,7 +718,7 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
                 continue; /* a call posted during the drain: run it before returning */
             break;
         } else {
-            coop_tick_t when;
+            coop_tick_t when = 0;
             bool has = coop_wheel_next(&loop->wheel, &when);
             if (bounded && coop_tick_reached(loop->wheel.now, deadline)) {
                 rc = COOP_ETIMEDOUT;

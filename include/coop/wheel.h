@@ -78,12 +78,21 @@ typedef struct coop_timer {
     coop_tick_t expires;   /* the tick it fires on */
 } coop_timer_t;
 
+#if COOP_WHEEL_LEVELS > 0
 typedef struct coop_wheel {
     coop_tick_t now;                                  /* processed up to here */
     coop_wheel_bits_t occupied[COOP_WHEEL_LEVELS];    /* may have stale 1s */
     coop_link_t slot[COOP_WHEEL_LEVELS * COOP_WHEEL_SLOTS];
     coop_link_t expired;                              /* due, not yet popped */
 } coop_wheel_t;
+#else
+/* COOP_WHEEL_LEVELS 0: the same API over one list sorted by expiry. */
+typedef struct coop_wheel {
+    coop_tick_t now;
+    coop_link_t armed;   /* earliest first; FIFO among equal expiries */
+    coop_link_t expired; /* due, not yet popped */
+} coop_wheel_t;
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -144,6 +153,78 @@ static inline void coop_timer_cancel(coop_timer_t *t)
 #ifdef COOP_IMPLEMENTATION
 #ifndef COOP_WHEEL_IMPLEMENTED
 #define COOP_WHEEL_IMPLEMENTED
+
+#if COOP_WHEEL_LEVELS == 0
+/* The sorted list (COOP_WHEEL_LEVELS 0): armed timers by expiry, all later
+ * than now (so expiries compare through coop_tick_diff), FIFO among equal
+ * ones; advance moves the due ones, in order, to the expired list. */
+static coop_timer_t *coop_priv_timer_of(coop_link_t *n)
+{
+    return (coop_timer_t *)(void *)((char *)n - offsetof(coop_timer_t, link));
+}
+
+static void coop_priv_link_after(coop_link_t *p, coop_link_t *n)
+{
+    n->prev = p;
+    n->next = p->next;
+    p->next->prev = n;
+    p->next = n;
+}
+
+void coop_wheel_init(coop_wheel_t *w, coop_tick_t now)
+{
+    w->now = now;
+    w->armed.next = w->armed.prev = &w->armed;
+    w->expired.next = w->expired.prev = &w->expired;
+}
+
+void coop_wheel_insert(coop_wheel_t *w, coop_timer_t *t, coop_tick_t expires)
+{
+    coop_link_t *p;
+    coop_timer_cancel(t);
+    t->expires = expires;
+    if (coop_tick_diff(expires, w->now) <= 0) {
+        p = w->expired.prev;
+    } else {
+        p = w->armed.prev; /* from the latest: a periodic timer goes last */
+        while (p != &w->armed && coop_tick_after(coop_priv_timer_of(p)->expires, expires))
+            p = p->prev;
+    }
+    coop_priv_link_after(p, &t->link);
+}
+
+void coop_wheel_advance(coop_wheel_t *w, coop_tick_t to)
+{
+    coop_link_t *n;
+    while ((n = w->armed.next) != &w->armed &&
+           !coop_tick_after(coop_priv_timer_of(n)->expires, to)) {
+        coop_timer_cancel(coop_priv_timer_of(n));
+        coop_priv_link_after(w->expired.prev, n);
+    }
+    w->now = to;
+}
+
+coop_timer_t *coop_wheel_pop(coop_wheel_t *w)
+{
+    coop_link_t *n = w->expired.next;
+    if (n == &w->expired)
+        return NULL;
+    coop_timer_cancel(coop_priv_timer_of(n));
+    return coop_priv_timer_of(n);
+}
+
+bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when)
+{
+    if (w->expired.next != &w->expired)
+        *when = w->now;
+    else if (w->armed.next != &w->armed)
+        *when = coop_priv_timer_of(w->armed.next)->expires;
+    else
+        return false;
+    return true;
+}
+
+#else /* the wheel */
 
 #define COOP_PRIV_S COOP_WHEEL_SLOTS
 #define COOP_PRIV_B COOP_WHEEL_SLOT_BITS
@@ -373,6 +454,7 @@ bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when)
     return true;
 }
 
+#endif /* COOP_WHEEL_LEVELS */
 #endif /* COOP_WHEEL_IMPLEMENTED */
 #endif /* COOP_IMPLEMENTATION */
 

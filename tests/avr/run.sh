@@ -27,6 +27,8 @@ done
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/stress.c -o "$BUILD/stress.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=3 \
     -DCOOP_VIRTUAL_PINS=8 tests/avr/unit.c -o "$BUILD/unit-16.elf"
+"${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_LEVELS=0 \
+    -DCOOP_VIRTUAL_PINS=8 tests/avr/unit.c -o "$BUILD/unit-16-list.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=32 -DCOOP_WHEEL_SLOT_BITS=4 -DCOOP_WHEEL_LEVELS=4 \
     -DCOOP_VIRTUAL_PINS=8 -DCOOP_LC=COOP_LC_GOTO tests/avr/unit.c -o "$BUILD/unit-32-goto.elf"
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/bench.c -o "$BUILD/bench.elf"
@@ -58,6 +60,7 @@ runit buttons "$BUILD/interval_buttons.elf"
 runit irq_alert "$BUILD/irq_alert.elf"
 runit stress "$BUILD/stress.elf"
 runit unit "$BUILD/unit-16.elf"
+runit unit "$BUILD/unit-16-list.elf"
 runit unit "$BUILD/unit-32-goto.elf"
 echo "test-avr: $passed passed, $failed failed ($(( $(date +%s) - t0 )) s)"
 [ "$failed" -eq 0 ]

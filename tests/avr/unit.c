@@ -5,8 +5,9 @@
  * the timer wheel across the tick wrap (in-order, exact, FIFO within a tick,
  * cancels), scheduler sleeps exact to the tick across the wrap (chained long
  * sleeps included), yield order, gather, cancel, and the ISR objects (flag,
- * counter, ring) set from an "interrupt" while the loop idles. Built twice by
- * run.sh: 16-bit ticks with the AVR's small wheel, 32-bit ticks with a
+ * counter, ring) set from an "interrupt" while the loop idles. Built three
+ * times by run.sh: 16-bit ticks with a small wheel (2 bits x 3 levels) and
+ * with the sorted timer list (the port's default), 32-bit ticks with a
  * 16-slot wheel. Prints failures, then "N passed, M failed" on USART0, then
  * stops (cli; sleep), which ends simavr.
  *

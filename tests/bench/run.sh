@@ -63,4 +63,6 @@ for bits in 32 16; do
   size_row "AVR atmega328p, $bits-bit ticks" "avr-gcc -mmcu=atmega328p -Os -DCOOP_TICK_BITS=$bits" avr-nm
   size_row "Cortex-M0+, $bits-bit ticks" "arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb -Os -DCOOP_TICK_BITS=$bits" arm-none-eabi-nm
 done
-echo "(default wheel: COOP_WHEEL_SLOT_BITS=6; sizes from: <cc> -Iinclude -c tests/bench/sizes.c && nm -S)"
+size_row "AVR, ports/avr.h defaults (16, list)" "avr-gcc -mmcu=atmega328p -Os -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_LEVELS=0" avr-nm
+echo "(default wheel: COOP_WHEEL_SLOT_BITS=6; the AVR port's default: no wheel, COOP_WHEEL_LEVELS=0;"
+echo " sizes from: <cc> -Iinclude -c tests/bench/sizes.c && nm -S)"

@@ -37,7 +37,7 @@ coop_status_t compile_job_fn(coop_task_t *task)
     AWAIT_CALL(&j->child, child_fn(&j->child));
     AWAIT_SLEEP_MS(250);
     AWAIT_SLEEP_TICKS(3);
-    AWAIT_SLEEP_UNTIL(coop_tick_add(coop_loop_now(task->loop), 10));
+    AWAIT_SLEEP_UNTIL(coop_tick_add(coop_loop_now(coop_task_loop(task)), 10));
     AWAIT_JOIN(j->others[0]);
     AWAIT_GATHER(j->others, 2);
     COOP_YIELD();
