@@ -12,6 +12,7 @@
  *   coop/sched.h   the loop: tasks, spawn, run, sleep, join, gather, cancel,
  *                  deferred calls posted by interrupts
  *   coop/irq.h     what an interrupt may touch: flag, counter, ring
+ *   coop/sync.h    task to task: event, lock, semaphore, queue
  *   coop/atomic.h  how the ports make those safe (atomics or masking)
  *   coop/wheel.h   the timer wheel under the sleeps
  *   coop/time.h    ticks and wrap-safe comparisons
@@ -35,6 +36,7 @@
 #include "coop/atomic.h"
 #include "coop/sched.h"
 #include "coop/irq.h"
+#include "coop/sync.h"
 #include "coop/board.h"
 #include "coop/keys.h"
 

@@ -15,7 +15,7 @@
  *   button_event = True (in button_isr)             coop_flag_set(&button_event)
  *   button.irq(trigger=Pin.IRQ_FALLING, ...)        coop_pin_on_edge(BOARD_BUTTON1, COOP_EDGE_FALLING, ...)
  *   while True: if button_event: ...                AWAIT_FLAG(&button_event)  (sleeps, clears it)
- *   now = time.ticks_ms()                           now = coop_loop_now(&loop)
+ *   now = time.ticks_ms()                           now = coop_now()
  *   time.ticks_diff(now, last_press_time)           coop_tick_diff(now, c->last_press)
  *   time.sleep_ms(10)                               (not needed: AWAIT_FLAG sleeps)
  *

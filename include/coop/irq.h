@@ -282,7 +282,7 @@ static inline coop_count_t coop_ring_overflows(const coop_ring_t *ring)
     static type name##_storage[(capacity)];                                             \
     static coop_ring_t name = { { NULL, coop_priv_ring_posted, 0 },                     \
                                 (uint8_t *)(void *)name##_storage, (uint16_t)sizeof(type), \
-                                (uint8_t)((capacity) - 1), 0, 0, 0, { NULL } }
+                                (uint8_t)((capacity) - 1), 0, 0, 0, { NULL, 0 } }
 
 /* Used by the AWAIT forms below. */
 coop_status_t coop_priv_flag_wait(coop_flag_t *flag);
@@ -320,7 +320,7 @@ void coop_flag_init(coop_flag_t *flag)
     flag->sets = 0;
     flag->overflows = 0;
     flag->taken = 0;
-    flag->waiters.last = NULL;
+    coop_waitq_init(&flag->waiters);
 }
 
 void coop_counter_init(coop_counter_t *counter)
@@ -331,7 +331,7 @@ void coop_counter_init(coop_counter_t *counter)
     coop_call_init(&counter->call, coop_priv_counter_posted);
     counter->count = 0;
     counter->overflows = 0;
-    counter->waiters.last = NULL;
+    coop_waitq_init(&counter->waiters);
 }
 
 int coop_ring_init(coop_ring_t *ring, void *storage, size_t record_size, size_t capacity)
@@ -349,7 +349,7 @@ int coop_ring_init(coop_ring_t *ring, void *storage, size_t record_size, size_t 
     ring->head = 0;
     ring->tail = 0;
     ring->overflows = 0;
-    ring->waiters.last = NULL;
+    coop_waitq_init(&ring->waiters);
     return COOP_OK;
 }
 
@@ -389,7 +389,7 @@ coop_status_t coop_priv_flag_wait(coop_flag_t *flag)
 coop_status_t coop_priv_counter_wait(coop_counter_t *counter)
 {
     if (coop_counter_read(counter) != 0)
-        return COOP_DONE;
+        return coop_priv_woke();
     return coop_priv_wait_in(&counter->waiters);
 }
 

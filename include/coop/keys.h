@@ -405,7 +405,7 @@ int coop_keys_init(coop_keys_t *keys, coop_keys_slot_t *slots, uint8_t nkeys,
     if (coop_ring_init(&keys->events, events, sizeof(coop_keys_event_t), capacity) != COOP_OK)
         return COOP_EINVAL; /* it has asserted */
     coop_call_init(&keys->call, coop_priv_keys_posted);
-    keys->waiters.last = NULL;
+    coop_waitq_init(&keys->waiters);
     keys->slot = slots;
     for (i = 0; i < nkeys; i++) {
         slots[i].since = 0;
@@ -661,16 +661,19 @@ static coop_status_t coop_priv_keys_poll_fn(coop_task_t *task)
 static coop_status_t coop_priv_keys_edge_fn(coop_task_t *task)
 {
     coop_keys_task_t *kt = COOP_CONTAINER_OF(task, coop_keys_task_t, task);
-    coop_tick_t now = 0, next = 0, cap = 0;
+    coop_tick_t now = 0, next = 0;
+    coop_stick_t d = 0;
+    int rc = 0;
     COOP_ASYNC(task);
     for (;;) {
         now = coop_now();
         if (coop_keys_update(kt->keys, now, &next)) {
-            /* an edge may come while we sleep: be back within its debounce */
-            cap = coop_tick_add(now, kt->keys->debounce != 0 ? kt->keys->debounce : 1u);
-            if (coop_tick_after(next, cap))
-                next = cap;
-            COOP_AWAIT_SLEEP_UNTIL(next);
+            /* a deadline (debounce, long press, repeat) is pending: wait for
+             * it or for the next edge, whichever comes first */
+            d = coop_tick_diff(next, now);
+            COOP_AWAIT_FOR_TICKS(rc, d > 0 ? (uint32_t)d : 0u,
+                                 COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_keys_wait(kt->keys)));
+            (void)rc; /* either way: update again */
         } else {
             COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_keys_wait(kt->keys));
         }

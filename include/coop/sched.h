@@ -74,6 +74,8 @@
 #define COOP_EALREADY (-5)  /* already ended, or already being cancelled */
 #define COOP_ECANCELED (-6) /* the task was cancelled */
 #define COOP_ETIMEDOUT (-7) /* the deadline came first */
+#define COOP_EPERM (-8)     /* not the owner (releasing a lock another task holds) */
+#define COOP_ERANGE (-9)    /* past a maximum (releasing a full semaphore) */
 
 /* A pointer to the struct that contains `ptr` as its member `member`. */
 #define COOP_CONTAINER_OF(ptr, type, member) \
@@ -84,10 +86,21 @@ typedef struct coop_loop coop_loop_t;
 typedef coop_status_t (*coop_task_fn)(coop_task_t *task);
 
 /* A FIFO of waiting tasks: a circular list through coop_task.u.q.next, kept
- * by its last task (last->u.q.next is the first). Empty when last is NULL. */
+ * by its last task (last->u.q.next is the first). Empty when last is NULL.
+ * `woken` counts the tasks woken one at a time (coop_priv_wake_first) that
+ * have not yet taken what they were woken for: objects that hand a unit to
+ * the woken task (lock, semaphore, queue) keep that many units for them, so
+ * no task that comes later takes them first. */
 typedef struct coop_waitq {
     coop_task_t *last;
+    uint8_t woken;
 } coop_waitq_t;
+
+static inline void coop_waitq_init(coop_waitq_t *q)
+{
+    q->last = 0;
+    q->woken = 0;
+}
 
 /* Task states (coop_task.state); the COOP_PRIV_TASK_ flags below are or-ed in. */
 enum {
@@ -98,12 +111,20 @@ enum {
     COOP_TASK_DONE = 4,     /* ended normally */
     COOP_TASK_CANCELED = 5  /* ended by coop_task_cancel */
 };
+/* coop_task.flags */
 #define COOP_PRIV_TASK_CLEANUP 0x80u /* cancelled: ends as COOP_TASK_CANCELED */
 #define COOP_PRIV_TASK_FINALLY 0x40u /* inside its FINALLY section: no more cancels */
-#define COOP_PRIV_TASK_FLAGS (COOP_PRIV_TASK_CLEANUP | COOP_PRIV_TASK_FINALLY)
-#define COOP_PRIV_TASK_STATE(t) ((t)->state & 0x3fu)
+#define COOP_PRIV_TASK_HANDOFF 0x20u /* woken one at a time (counted in waitq.woken) */
+#define COOP_PRIV_TASK_TIMED 0x10u   /* inside AWAIT_FOR: the timer holds the deadline */
+#define COOP_PRIV_TASK_EXPIRED 0x08u /* AWAIT_FOR's deadline has passed */
+#define COOP_PRIV_TASK_SHIELD 0x04u  /* inside COOP_SHIELD: a cancel waits for its end */
+#define COOP_PRIV_TASK_CALL 0x02u    /* the deadline is AWAIT_CALL_FOR's */
+#define COOP_PRIV_TASK_NESTED 0x01u  /* an AWAIT_FOR inside another (refused) */
+#define COOP_PRIV_TASK_DEADLINE \
+    (COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED | COOP_PRIV_TASK_CALL | COOP_PRIV_TASK_NESTED)
+#define COOP_PRIV_TASK_STATE(t) ((t)->state)
 
-/* A task: 15 bytes on AVR (16-bit ticks), 28 on Cortex-M0+, 56 on x86-64,
+/* A task: 16 bytes on AVR (16-bit ticks), 28 on Cortex-M0+, 56 on x86-64,
  * its timer included. What a task does not need while it sleeps shares its
  * bytes with what it needs only then (u). */
 struct coop_task {
@@ -119,8 +140,9 @@ struct coop_task {
     } u;
     coop_task_fn fn;
     coop_lc_t lc;                /* where the task's coroutine resumes */
-    uint8_t state;
-    coop_timer_t timer;          /* sleeps (and wait timeouts) */
+    uint8_t state;               /* COOP_TASK_* */
+    uint8_t flags;               /* COOP_PRIV_TASK_* */
+    coop_timer_t timer;          /* sleeps, and AWAIT_FOR's deadline */
 };
 
 /* A deferred call (micropython.schedule): an interrupt posts it, the loop
@@ -277,21 +299,46 @@ coop_status_t coop_priv_sleep(uint32_t ticks);
 coop_status_t coop_priv_sleep_until(coop_tick_t when);
 coop_status_t coop_priv_join(coop_task_t *task);
 coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n);
-/* Wait queues, for the objects built on the loop (irq.h, sync.h): park the
- * current task at the end of q (returns COOP_WAITING, or COOP_YIELDED with an
- * assert outside a task); wake q's first task / all of them (FIFO). */
+coop_status_t coop_priv_any(coop_task_t *const *tasks, size_t n, size_t *index);
+/* Wait queues, for the objects built on the loop (irq.h, sync.h).
+ * coop_priv_wait_in parks the current task at the end of q and returns
+ * COOP_WAITING (COOP_YIELDED with an assert outside a task). Inside AWAIT_FOR
+ * whose deadline has passed it does not park: it returns COOP_DONE (the wait
+ * op gives up; AWAIT_FOR's result is COOP_ETIMEDOUT), or COOP_YIELDED under
+ * AWAIT_CALL_FOR (the caller cancels the child at its next resume).
+ * coop_priv_wake_first wakes q's first task and counts it in q->woken until
+ * its wait op calls coop_priv_woke (a cancel passes such a wake on to the
+ * next waiter); coop_priv_wake_all wakes every task (FIFO). A woken task's
+ * u.q.waitq says which queue woke it (coop_priv_woken_by). */
 coop_status_t coop_priv_wait_in(coop_waitq_t *q);
 void coop_priv_wake_first(coop_waitq_t *q);
 void coop_priv_wake_all(coop_waitq_t *q);
-/* A wait op that wakes its queue's first task calls this when that task has
- * what it waited for: the wake is consumed, a cancel no longer passes it on. */
-static inline coop_status_t coop_priv_woke(void)
+/* A wait op calls this when its task has what it waited for: the wake is
+ * consumed (a cancel no longer passes it on). Returns COOP_DONE. */
+coop_status_t coop_priv_woke(void);
+/* true if q woke the running task and it has not consumed the wake */
+static inline bool coop_priv_woken_by(const coop_waitq_t *q)
 {
     coop_task_t *self = coop_task_current();
-    if (self != NULL)
-        self->u.q.waitq = NULL;
-    return COOP_DONE;
+    return self != NULL && COOP_PRIV_TASK_STATE(self) == COOP_TASK_READY && self->u.q.waitq == q;
 }
+
+/* AWAIT_FOR / AWAIT_CALL_FOR: start a deadline `ticks` ahead (call_form: the
+ * wait is a child coroutine's), and end it: COOP_OK or COOP_ETIMEDOUT. */
+void coop_priv_deadline_start(uint32_t ticks, bool call_form);
+int coop_priv_deadline_end(void);
+/* AWAIT_CALL_FOR at each resume: true once, when the deadline has passed and
+ * the child must be cancelled (its FINALLY then runs without the deadline). */
+bool coop_priv_deadline_cancels_child(void);
+/* COOP_SHIELD_BEGIN / COOP_SHIELD_END; the latter is true if a cancel came
+ * meanwhile (the task then goes to its FINALLY section). */
+void coop_priv_shield_begin(void);
+bool coop_priv_shield_end(void);
+
+/* Cancel every task of the array that is alive (for a FINALLY section that
+ * owns child tasks: cancel them, then AWAIT_GATHER them). Returns how many
+ * were cancelled now. */
+size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n);
 
 #ifdef __cplusplus
 }
@@ -302,17 +349,68 @@ static inline coop_status_t coop_priv_woke(void)
 #define COOP_AWAIT_SLEEP_UNTIL(tick) COOP_PRIV_SUSPEND(COOP_PRIV_ID, coop_priv_sleep_until(tick))
 #define COOP_AWAIT_JOIN(task) COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_join(task))
 #define COOP_AWAIT_GATHER(tasks, n) COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_gather((tasks), (n)))
+#define COOP_AWAIT_ANY(tasks, n, index) \
+    COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_any((tasks), (n), &(index)))
+
+/* AWAIT_FOR(rc, ms, AWAIT_x(...)): the wait, with a deadline. rc (an int
+ * lvalue) becomes COOP_OK if the wait ended in time, COOP_ETIMEDOUT if the
+ * deadline came first (what the wait would have given, it did not take).
+ * Any wait of coop works inside: flags, counters, rings, keys, events,
+ * locks, semaphores, queues, join, gather, any. A cancel wins over the
+ * deadline: a task cancelled while it waits goes to its FINALLY section. At
+ * most COOP_TICK_MAX_WAIT ticks (32.7 s with 16-bit ticks; longer asserts
+ * and is clamped); 0 polls: the wait gives up at once unless it can end now.
+ * One deadline at a time: an AWAIT_FOR inside another (or in a child
+ * coroutine under AWAIT_CALL_FOR) asserts and runs under the outer one.
+ * AWAIT_FOR_TICKS(rc, ticks, wait): the same in ticks. */
+#define COOP_AWAIT_FOR(rc, ms, wait) COOP_AWAIT_FOR_TICKS(rc, coop_ticks_from_ms(ms), wait)
+#define COOP_AWAIT_FOR_TICKS(rc, ticks, wait)                          \
+    do {                                                               \
+        coop_priv_deadline_start((ticks), false);                      \
+        wait;                                                          \
+        (rc) = coop_priv_deadline_end();                               \
+    } while (0)
+
+/* AWAIT_CALL_FOR(rc, ms, ctx, call): AWAIT_CALL with a deadline. When the
+ * deadline comes first, the child is cancelled: its FINALLY section runs
+ * (with no deadline) to its end, then rc is COOP_ETIMEDOUT (asyncio's
+ * wait_for on a coroutine). Sleeps in the child end at the deadline too. */
+#define COOP_AWAIT_CALL_FOR(rc, ms, ctx, call)                         \
+    do {                                                               \
+        coop_priv_deadline_start(coop_ticks_from_ms(ms), true);        \
+        COOP_CO_INIT(ctx);                                             \
+        COOP_PRIV_AWAIT_OP(COOP_PRIV_ID,                               \
+            (coop_priv_deadline_cancels_child() ? COOP_CO_CANCEL(ctx) : (void)0, (call))); \
+        (rc) = coop_priv_deadline_end();                               \
+    } while (0)
+
+/* COOP_SHIELD_BEGIN(); ... COOP_SHIELD_END(); A cancel that comes between
+ * them waits for the end of the section (waits inside go on as usual), then
+ * the task goes to its FINALLY section (asyncio.shield). Not nested. */
+#define COOP_SHIELD_BEGIN() coop_priv_shield_begin()
+#define COOP_SHIELD_END()                                              \
+    do {                                                               \
+        if (coop_priv_shield_end())                                    \
+            COOP_ASYNC_RETURN();                                       \
+    } while (0)
 
 #ifndef COOP_NO_SHORT_NAMES
 #if defined(AWAIT_SLEEP_MS) || defined(AWAIT_SLEEP_TICKS) || defined(AWAIT_SLEEP_UNTIL) || \
-    defined(AWAIT_JOIN) || defined(AWAIT_GATHER)
-#error "coop: a short macro name (AWAIT_SLEEP_MS, AWAIT_SLEEP_TICKS, AWAIT_SLEEP_UNTIL, AWAIT_JOIN, AWAIT_GATHER) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
+    defined(AWAIT_JOIN) || defined(AWAIT_GATHER) || defined(AWAIT_ANY) || defined(AWAIT_FOR) || \
+    defined(AWAIT_FOR_TICKS) || defined(AWAIT_CALL_FOR) || defined(SHIELD_BEGIN) || defined(SHIELD_END)
+#error "coop: a short macro name (AWAIT_SLEEP_MS, AWAIT_SLEEP_TICKS, AWAIT_SLEEP_UNTIL, AWAIT_JOIN, AWAIT_GATHER, AWAIT_ANY, AWAIT_FOR, AWAIT_FOR_TICKS, AWAIT_CALL_FOR, SHIELD_BEGIN, SHIELD_END) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
 #endif
 #define AWAIT_SLEEP_MS(ms) COOP_AWAIT_SLEEP_MS(ms)
 #define AWAIT_SLEEP_TICKS(ticks) COOP_AWAIT_SLEEP_TICKS(ticks)
 #define AWAIT_SLEEP_UNTIL(tick) COOP_AWAIT_SLEEP_UNTIL(tick)
 #define AWAIT_JOIN(task) COOP_AWAIT_JOIN(task)
 #define AWAIT_GATHER(tasks, n) COOP_AWAIT_GATHER(tasks, n)
+#define AWAIT_ANY(tasks, n, index) COOP_AWAIT_ANY(tasks, n, index)
+#define AWAIT_FOR(rc, ms, wait) COOP_AWAIT_FOR(rc, ms, wait)
+#define AWAIT_FOR_TICKS(rc, ticks, wait) COOP_AWAIT_FOR_TICKS(rc, ticks, wait)
+#define AWAIT_CALL_FOR(rc, ms, ctx, call) COOP_AWAIT_CALL_FOR(rc, ms, ctx, call)
+#define SHIELD_BEGIN() COOP_SHIELD_BEGIN()
+#define SHIELD_END() COOP_SHIELD_END()
 #endif
 
 /* ------------------------------------------------------------------------ */
@@ -370,10 +468,9 @@ static void coop_priv_drain(void)
     }
 }
 
-/* Set t's state, keeping its flags (cancelled, inside FINALLY). */
 static void coop_priv_set_state(coop_task_t *t, uint8_t state)
 {
-    t->state = (uint8_t)((t->state & COOP_PRIV_TASK_FLAGS) | state);
+    t->state = state;
 }
 
 /* Queue t for the next pass. Its waitq field is the caller's business: a
@@ -434,11 +531,31 @@ void coop_priv_wake_all(coop_waitq_t *q)
     t = last->u.q.next;
     for (;;) {
         coop_task_t *next = t->u.q.next;
-        coop_priv_make_ready_new(t);
+        t->u.q.waitq = q; /* woken by q (an event's waiters return even if it
+                           * is cleared before they run) */
+        coop_priv_make_ready(t);
         if (t == last)
             break;
         t = next;
     }
+}
+
+/* The running task, woken by a queue, consumes the wake. */
+static void coop_priv_consume_wake(coop_task_t *t)
+{
+    if (t->flags & COOP_PRIV_TASK_HANDOFF) {
+        t->u.q.waitq->woken--;
+        t->flags &= (uint8_t)~COOP_PRIV_TASK_HANDOFF;
+    }
+    t->u.q.waitq = NULL;
+}
+
+coop_status_t coop_priv_woke(void)
+{
+    coop_task_t *self = coop_task_current();
+    if (self != NULL)
+        coop_priv_consume_wake(self);
+    return COOP_DONE;
 }
 
 void coop_priv_wake_first(coop_waitq_t *q)
@@ -453,6 +570,8 @@ void coop_priv_wake_first(coop_waitq_t *q)
     else
         last->u.q.next = t->u.q.next;
     t->u.q.waitq = q; /* woken by q: until its wait op runs (coop_priv_woke) */
+    t->flags |= COOP_PRIV_TASK_HANDOFF;
+    q->woken++;
     coop_priv_make_ready(t);
 }
 
@@ -462,6 +581,13 @@ coop_status_t coop_priv_wait_in(coop_waitq_t *q)
     COOP_ASSERT(self != NULL, "coop: only a task can wait (no task is running)");
     if (self == NULL)
         return COOP_YIELDED;
+    coop_priv_consume_wake(self); /* woken, and waiting again: the wake is used */
+    if (self->flags & COOP_PRIV_TASK_EXPIRED) {
+        if (self->flags & COOP_PRIV_TASK_CALL)
+            return COOP_YIELDED; /* AWAIT_CALL_FOR cancels the child at its resume */
+        self->flags &= (uint8_t)~COOP_PRIV_TASK_TIMED; /* gave up: ETIMEDOUT */
+        return COOP_DONE;
+    }
     coop_priv_waitq_push(q, self);
     self->u.q.waitq = q;
     coop_priv_set_state(self, COOP_TASK_WAITING);
@@ -474,7 +600,7 @@ static void coop_priv_task_finally(coop_lc_t *lc)
 {
     coop_task_t *t = coop_task_current();
     if (t != NULL && lc == &t->lc)
-        t->state |= COOP_PRIV_TASK_FINALLY;
+        t->flags |= COOP_PRIV_TASK_FINALLY;
 }
 
 void coop_loop_init(coop_loop_t *loop)
@@ -486,7 +612,7 @@ void coop_loop_init(coop_loop_t *loop)
     loop->ready = NULL;
     loop->ready_tail = &loop->ready;
     loop->current = NULL;
-    loop->joiners.last = NULL;
+    coop_waitq_init(&loop->joiners);
     loop->alive = 0;
     loop->running = 0;
     loop->idles = 0;
@@ -511,6 +637,7 @@ int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
     t->fn = fn;
     t->lc = COOP_PRIV_LC_START;
     t->state = COOP_TASK_IDLE;
+    t->flags = 0;
     coop_timer_init(&t->timer);
     loop->alive++;
     coop_priv_make_ready_new(t);
@@ -527,27 +654,34 @@ int coop_task_cancel(coop_task_t *t)
     COOP_ASSERT(state != COOP_TASK_IDLE, "coop_task_cancel: the task was never spawned");
     if (state == COOP_TASK_IDLE)
         return COOP_EINVAL;
-    if (state >= COOP_TASK_DONE || (t->state & COOP_PRIV_TASK_FLAGS))
+    if (state >= COOP_TASK_DONE ||
+        (t->flags & (COOP_PRIV_TASK_CLEANUP | COOP_PRIV_TASK_FINALLY)))
         return COOP_EALREADY;
+    if (t->flags & COOP_PRIV_TASK_SHIELD) {
+        t->flags |= COOP_PRIV_TASK_CLEANUP; /* COOP_SHIELD_END delivers it */
+        return COOP_OK;
+    }
     COOP_ASSERT(t != coop_task_current(),
                 "coop_task_cancel: a task cannot cancel itself; end it with ASYNC_RETURN()");
     if (t == coop_task_current())
         return COOP_EBUSY;
     t->lc = COOP_PRIV_LC_FINALLY;
-    t->state |= COOP_PRIV_TASK_CLEANUP;
+    coop_timer_cancel(&t->timer); /* a sleep, or AWAIT_FOR's deadline */
+    t->flags = (uint8_t)((t->flags | COOP_PRIV_TASK_CLEANUP) & (COOP_PRIV_TASK_CLEANUP |
+                                                               COOP_PRIV_TASK_HANDOFF));
     if (state == COOP_TASK_SLEEPING) {
-        coop_timer_cancel(&t->timer);
         coop_priv_make_ready_new(t);
     } else if (state == COOP_TASK_WAITING) {
-        coop_timer_cancel(&t->timer);
         coop_priv_waitq_remove(t->u.q.waitq, t);
         coop_priv_make_ready_new(t);
     } else if (t->u.q.waitq != NULL) {
-        /* READY, woken by an object it will now never consume: pass the
-         * wake on to the object's next waiter (which re-checks) */
+        /* READY, woken by an object it will now never consume: a wake meant
+         * for one task passes on to the object's next waiter */
         coop_waitq_t *q = t->u.q.waitq;
-        t->u.q.waitq = NULL;
-        coop_priv_wake_first(q);
+        bool handoff = (t->flags & COOP_PRIV_TASK_HANDOFF) != 0;
+        coop_priv_consume_wake(t);
+        if (handoff)
+            coop_priv_wake_first(q);
     }
     /* READY: it is queued already and will resume in its FINALLY section */
     return COOP_OK;
@@ -586,19 +720,61 @@ int coop_task_result(const coop_task_t *t)
     return COOP_EAGAIN;
 }
 
+/* join, gather and any: COOP_EAGAIN from coop_task_join parked the task, or
+ * (inside an expired AWAIT_FOR) it gave up: coop_priv_wait_in's status. */
+static coop_status_t coop_priv_join_status(int rc)
+{
+    coop_task_t *self = coop_task_current();
+    if (rc != COOP_EAGAIN)
+        return coop_priv_woke();
+    if (COOP_PRIV_TASK_STATE(self) == COOP_TASK_WAITING)
+        return COOP_WAITING;
+    return (self->flags & COOP_PRIV_TASK_CALL) ? COOP_YIELDED : COOP_DONE;
+}
+
 coop_status_t coop_priv_join(coop_task_t *t)
 {
-    return coop_task_join(t) == COOP_EAGAIN ? COOP_WAITING : COOP_DONE;
+    return coop_priv_join_status(coop_task_join(t));
 }
 
 coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n)
 {
     size_t i;
     COOP_ASSERT(tasks != NULL || n == 0, "AWAIT_GATHER: tasks is NULL");
+    for (i = 0; tasks != NULL && i < n; i++) {
+        int rc = coop_task_join(tasks[i]);
+        if (rc == COOP_EAGAIN)
+            return coop_priv_join_status(rc);
+    }
+    return coop_priv_woke();
+}
+
+coop_status_t coop_priv_any(coop_task_t *const *tasks, size_t n, size_t *index)
+{
+    size_t i;
+    COOP_ASSERT(tasks != NULL && n != 0, "AWAIT_ANY: no tasks (it would wait forever)");
+    if (tasks == NULL || n == 0) {
+        *index = 0;
+        return COOP_DONE;
+    }
+    for (i = 0; i < n; i++) {
+        if (coop_task_done(tasks[i])) {
+            *index = i;
+            return coop_priv_woke();
+        }
+    }
+    *index = n; /* none yet (stays n if an AWAIT_FOR gives up) */
+    return coop_priv_join_status(coop_task_join(tasks[0]));
+}
+
+size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n)
+{
+    size_t i, k = 0;
     for (i = 0; tasks != NULL && i < n; i++)
-        if (coop_task_join(tasks[i]) == COOP_EAGAIN)
-            return COOP_WAITING;
-    return COOP_DONE;
+        if (tasks[i] != NULL && COOP_PRIV_TASK_STATE(tasks[i]) != COOP_TASK_IDLE &&
+            coop_task_cancel(tasks[i]) == COOP_OK)
+            k++;
+    return k;
 }
 
 /* Arm t to wake `ticks` after `from` (at most COOP_TICK_MAX_WAIT a link). */
@@ -615,7 +791,21 @@ coop_status_t coop_priv_sleep(uint32_t ticks)
     COOP_ASSERT(t != NULL, "AWAIT_SLEEP: no task is running (sleep only inside a task)");
     if (t == NULL || ticks == 0)
         return COOP_YIELDED;
-    coop_priv_arm(t, coop_priv_loop->wheel.now, ticks);
+    if (t->flags & COOP_PRIV_TASK_TIMED) {
+        /* under a deadline (a child of AWAIT_CALL_FOR): the timer holds the
+         * deadline; the sleep ends at the earlier of the two, and keeps the
+         * deadline in sleep_left meanwhile */
+        coop_tick_t deadline = t->timer.expires;
+        coop_stick_t d = coop_tick_diff(deadline, coop_priv_loop->wheel.now);
+        if (t->flags & COOP_PRIV_TASK_EXPIRED)
+            return COOP_YIELDED; /* the caller cancels the child at its resume */
+        t->u.sleep_left = deadline;
+        if (d > 0 && ticks < (uint32_t)d)
+            coop_wheel_insert(&coop_priv_loop->wheel, &t->timer,
+                              coop_tick_add(coop_priv_loop->wheel.now, ticks));
+    } else {
+        coop_priv_arm(t, coop_priv_loop->wheel.now, ticks);
+    }
     coop_priv_set_state(t, COOP_TASK_SLEEPING);
     return COOP_WAITING;
 }
@@ -635,7 +825,9 @@ coop_status_t coop_priv_sleep_until(coop_tick_t when)
 static void coop_priv_settle(coop_loop_t *loop, coop_task_t *t, coop_status_t st)
 {
     if (st == COOP_DONE) {
-        t->state = (t->state & COOP_PRIV_TASK_CLEANUP) ? COOP_TASK_CANCELED : COOP_TASK_DONE;
+        t->state = (t->flags & COOP_PRIV_TASK_CLEANUP) ? COOP_TASK_CANCELED : COOP_TASK_DONE;
+        coop_timer_cancel(&t->timer);
+        t->flags = 0;
         loop->alive--;
         coop_priv_wake_all(&loop->joiners); /* each joiner looks whether its task ended */
         return;
@@ -680,12 +872,33 @@ static void coop_priv_expire(coop_loop_t *loop)
         coop_wheel_advance(&loop->wheel, now);
     while ((tm = coop_wheel_pop(&loop->wheel)) != NULL) {
         coop_task_t *t = COOP_CONTAINER_OF(tm, coop_task_t, timer);
-        if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_SLEEPING && t->u.sleep_left != 0)
-            /* a chained long sleep: the rest counts from this link's tick,
-             * not from a late pass, so the sleep does not drift */
-            coop_priv_arm(t, tm->expires, t->u.sleep_left);
-        else
+        uint8_t state = COOP_PRIV_TASK_STATE(t);
+        if (!(t->flags & COOP_PRIV_TASK_TIMED)) {
+            if (state != COOP_TASK_SLEEPING)
+                continue;
+            if (t->u.sleep_left != 0)
+                /* a chained long sleep: the rest counts from this link's
+                 * tick, not from a late pass, so the sleep does not drift */
+                coop_priv_arm(t, tm->expires, t->u.sleep_left);
+            else
+                coop_priv_make_ready_new(t);
+            continue;
+        }
+        /* AWAIT_FOR's deadline, or a sleep under it */
+        if (state == COOP_TASK_SLEEPING) {
+            coop_tick_t deadline = (coop_tick_t)t->u.sleep_left;
+            if (tm->expires != deadline)
+                coop_wheel_insert(&loop->wheel, &t->timer, deadline); /* the sleep ended */
+            else
+                t->flags |= COOP_PRIV_TASK_EXPIRED;
             coop_priv_make_ready_new(t);
+        } else {
+            t->flags |= COOP_PRIV_TASK_EXPIRED;
+            if (state == COOP_TASK_WAITING) {
+                coop_priv_waitq_remove(t->u.q.waitq, t);
+                coop_priv_make_ready_new(t);
+            }
+        }
     }
 }
 
@@ -755,6 +968,81 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
     return rc;
 }
 
+void coop_priv_deadline_start(uint32_t ticks, bool call_form)
+{
+    coop_task_t *t = coop_task_current();
+    COOP_ASSERT(t != NULL, "AWAIT_FOR: no task is running");
+    if (t == NULL)
+        return;
+    COOP_ASSERT(!(t->flags & COOP_PRIV_TASK_DEADLINE),
+                "AWAIT_FOR: one deadline at a time (this one is inside another; it "
+                "runs under the outer one)");
+    if (t->flags & COOP_PRIV_TASK_DEADLINE) {
+        t->flags |= COOP_PRIV_TASK_NESTED;
+        return;
+    }
+    COOP_ASSERT(ticks <= COOP_TICK_MAX_WAIT, "AWAIT_FOR: the timeout is longer than "
+                                             "COOP_TICK_MAX_WAIT ticks (clamped)");
+    if (ticks > COOP_TICK_MAX_WAIT)
+        ticks = COOP_TICK_MAX_WAIT;
+    t->flags |= (uint8_t)(COOP_PRIV_TASK_TIMED | (call_form ? COOP_PRIV_TASK_CALL : 0u));
+    if (ticks == 0)
+        t->flags |= COOP_PRIV_TASK_EXPIRED; /* poll */
+    else
+        coop_wheel_insert(&coop_priv_loop->wheel, &t->timer,
+                          coop_tick_add(coop_priv_loop->wheel.now, ticks));
+}
+
+int coop_priv_deadline_end(void)
+{
+    coop_task_t *t = coop_task_current();
+    uint8_t f;
+    bool late;
+    if (t == NULL)
+        return COOP_EINVAL;
+    f = t->flags;
+    if (f & COOP_PRIV_TASK_CALL)
+        late = !(f & COOP_PRIV_TASK_TIMED); /* the child was cancelled */
+    else
+        late = (f & COOP_PRIV_TASK_EXPIRED) && !(f & COOP_PRIV_TASK_TIMED); /* gave up */
+    if (f & COOP_PRIV_TASK_NESTED) {
+        t->flags &= (uint8_t)~COOP_PRIV_TASK_NESTED; /* the outer one goes on */
+    } else {
+        coop_timer_cancel(&t->timer);
+        t->flags &= (uint8_t)~COOP_PRIV_TASK_DEADLINE;
+    }
+    return late ? COOP_ETIMEDOUT : COOP_OK;
+}
+
+bool coop_priv_deadline_cancels_child(void)
+{
+    coop_task_t *t = coop_task_current();
+    const uint8_t due = COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED | COOP_PRIV_TASK_CALL;
+    if (t == NULL || (t->flags & due) != due)
+        return false;
+    /* the child's FINALLY runs with no deadline; CALL alone says "timed out" */
+    t->flags &= (uint8_t)~(COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED);
+    return true;
+}
+
+void coop_priv_shield_begin(void)
+{
+    coop_task_t *t = coop_task_current();
+    COOP_ASSERT(t != NULL && !(t->flags & COOP_PRIV_TASK_SHIELD),
+                "COOP_SHIELD_BEGIN: outside a task, or inside another shield");
+    if (t != NULL)
+        t->flags |= COOP_PRIV_TASK_SHIELD;
+}
+
+bool coop_priv_shield_end(void)
+{
+    coop_task_t *t = coop_task_current();
+    if (t == NULL)
+        return false;
+    t->flags &= (uint8_t)~COOP_PRIV_TASK_SHIELD;
+    return (t->flags & (COOP_PRIV_TASK_CLEANUP | COOP_PRIV_TASK_FINALLY)) == COOP_PRIV_TASK_CLEANUP;
+}
+
 int coop_loop_run(coop_loop_t *loop)
 {
     return coop_priv_run(loop, false, 0);
@@ -776,6 +1064,8 @@ const char *coop_strerror(int err)
     case COOP_EALREADY: return "already ended or being cancelled";
     case COOP_ECANCELED: return "cancelled";
     case COOP_ETIMEDOUT: return "timed out";
+    case COOP_EPERM: return "not the owner";
+    case COOP_ERANGE: return "past the maximum";
     default: return "unknown error";
     }
 }

@@ -64,5 +64,19 @@ for bits in 32 16; do
   size_row "Cortex-M0+, $bits-bit ticks" "arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb -Os -DCOOP_TICK_BITS=$bits" arm-none-eabi-nm
 done
 size_row "AVR, ports/avr.h defaults (16, list)" "avr-gcc -mmcu=atmega328p -Os -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_LEVELS=0" avr-nm
+echo
+printf '%-36s %8s %8s %8s %8s %8s\n' "bytes (sizeof)" "flag" "event" "lock" "sem" "queue"
+printf '%-36s %8s %8s %8s %8s %8s\n' "----" "----" "----" "----" "----" "----"
+sync_row() { # label, compiler+flags, nm
+  local label=$1 cc=$2 nm=$3 obj="$out/sizes.o"
+  $cc -Iinclude -c tests/bench/sizes.c -o "$obj"
+  local -A sz
+  while read -r _ size _ name; do sz[$name]=$((16#$size)); done < <($nm -S "$obj" | grep coop_sizeof_)
+  printf '%-36s %8s %8s %8s %8s %8s\n' "$label" "${sz[coop_sizeof_flag]}" "${sz[coop_sizeof_event]}" \
+    "${sz[coop_sizeof_lock]}" "${sz[coop_sizeof_sem]}" "${sz[coop_sizeof_queue]}"
+}
+sync_row "x86-64" "gcc" nm
+sync_row "AVR atmega328p" "avr-gcc -mmcu=atmega328p -Os" avr-nm
+sync_row "Cortex-M0+" "arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb -Os" arm-none-eabi-nm
 echo "(default wheel: COOP_WHEEL_SLOT_BITS=6; the AVR port's default: no wheel, COOP_WHEEL_LEVELS=0;"
-echo " sizes from: <cc> -Iinclude -c tests/bench/sizes.c && nm -S)"
+echo " a queue's records are extra; sizes from: <cc> -Iinclude -c tests/bench/sizes.c && nm -S)"
