@@ -9,6 +9,9 @@
  *                    interval once per press (UART and LED periods)
  *   irq_alert        examples/irq_alert: INT0 presses (one bouncing) start one
  *                    alert each, LED2 flashes on time, LED1 keeps its beat
+ *   press_alert      examples/press_alert: INT0 on both edges into the keys
+ *                    debouncer: clean, bouncing and long presses (a long
+ *                    press resets the count), LED2 flashes per press
  *   stress           tests/avr/stress.c: 10^5 INT0 edges at pseudo-random
  *                    cycle offsets; nothing lost (counter, flag, ring)
  *   unit             tests/avr/unit.c: parses "N passed, M failed"
@@ -566,11 +569,44 @@ static void mode_irq_alert(void)
     check_sleep("irq_alert", 0.95);
 }
 
+/* press_alert: BUTTON1 (PD2, INT0 on both edges) through the keys debouncer:
+ * a clean press, a bouncing one, a clean one, a press held 800 ms (a long
+ * press: the counter resets, no count), one more press. Each counted press
+ * flashes LED2 three times (100 ms on, 100 ms off). */
+static void mode_press_alert(void)
+{
+    static const char want[] = "press BUTTON1 to count, hold it 600 ms to reset\n"
+                               "press 1\npress 2\npress 3\n"
+                               "long press: counter reset to 0\n"
+                               "press 1\n";
+    size_t k;
+    int state;
+    watch_pin('B', 5);
+    watch_pin('B', 4);
+    drive('D', 2, 1); /* released */
+    press(MS(500), 'D', 2, MS(100), MS(1), 1);    /* clean: no bounce */
+    press(MS(1000), 'D', 2, MS(100), MS(6), 4);   /* 4 bounces each way */
+    press(MS(1500), 'D', 2, MS(120), MS(4), 2);
+    press(MS(2200), 'D', 2, MS(800), MS(6), 3);   /* long: held past 600 ms */
+    press(MS(3600), 'D', 2, MS(100), MS(6), 3);
+    inputs_start();
+    state = run(MS(4500));
+    check(state != cpu_Crashed, "press_alert: ran 4.5 s");
+    check(strcmp(uart, want) == 0, "press_alert: 4 presses counted once each, the long press resets "
+                                    "(UART: \"%s\")", uart);
+    /* LED2: 3 flashes per counted press = 6 edges each, 4 presses; none
+     * for the long press */
+    k = pin_edges('B', 4, sel, MAX_EDGES);
+    check(k == 24, "press_alert: LED2 made %zu edges (want 24: 3 flashes x 4 presses)", k);
+    check_period("press_alert: LED1 heartbeat every 500 ms", led_period_after(5, MS(1000)), 500);
+    check_sleep("press_alert", 0.90);
+}
+
 int main(int argc, char **argv)
 {
     const char *mode;
     if (argc != 3) {
-        fprintf(stderr, "usage: harness blink1|blink2|buttons|irq_alert|stress|unit|bench firmware.elf\n");
+        fprintf(stderr, "usage: harness blink1|blink2|buttons|irq_alert|press_alert|stress|unit|bench firmware.elf\n");
         return 2;
     }
     mode = argv[1];
@@ -583,6 +619,8 @@ int main(int argc, char **argv)
         mode_buttons();
     else if (strcmp(mode, "irq_alert") == 0)
         mode_irq_alert();
+    else if (strcmp(mode, "press_alert") == 0)
+        mode_press_alert();
     else if (strcmp(mode, "stress") == 0)
         mode_stress();
     else if (strcmp(mode, "unit") == 0)

@@ -21,7 +21,7 @@ MMCU=(-Wl,--undefined=_mmcu,--section-start=.mmcu=0x910000 -I"$SIMAVR_INC/avr")
 gcc -std=c99 -O2 -Wall -Wextra -Wpedantic -Werror -Wundef -Wshadow -isystem "$SIMAVR_INC" \
     tests/avr/harness.c -o "$BUILD/harness" $(pkg-config --libs simavr) -lelf
 
-for ex in blink1 blink2 interval_buttons irq_alert; do
+for ex in blink1 blink2 interval_buttons irq_alert press_alert; do
   "${AVRCC[@]}" -flto '-DCOOP_PORT="avr.h"' "examples/$ex/main.c" -o "$BUILD/$ex.elf"
 done
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/stress.c -o "$BUILD/stress.elf"
@@ -58,6 +58,7 @@ runit blink1 "$BUILD/blink1.elf"
 runit blink2 "$BUILD/blink2.elf"
 runit buttons "$BUILD/interval_buttons.elf"
 runit irq_alert "$BUILD/irq_alert.elf"
+runit press_alert "$BUILD/press_alert.elf"
 runit stress "$BUILD/stress.elf"
 runit unit "$BUILD/unit-16.elf"
 runit unit "$BUILD/unit-16-list.elf"
