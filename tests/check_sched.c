@@ -647,6 +647,45 @@ START_TEST(test_long_sleep_chained_late_link)
 }
 END_TEST
 
+START_TEST(test_periodic_late_pass)
+{
+    /* A task woken by its own sleep's timer and sleeping again counts from
+     * that timer's tick, not from a late pass: a wake-up 15 ticks late (the
+     * busy task holds the loop from 190 to 215) does not shift the later
+     * ones (100, 215, 300, 400, 500). */
+    J[0].ticks = 100;
+    J[0].n = 5;
+    J[1].ticks = 190;
+    J[1].n = 25;
+    spawn(0, blink_fn);
+    spawn(1, busy_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_uint_eq(nev, 5);
+    expect_ev(0, 0, 0, t0_plus(100));
+    expect_ev(1, 0, 1, t0_plus(215));
+    expect_ev(2, 0, 2, t0_plus(300));
+    expect_ev(3, 0, 3, t0_plus(400));
+    expect_ev(4, 0, 4, t0_plus(500));
+
+    /* late by more than a period (the loop is held until 320): the missed
+     * wake-up comes in the very next pass, then the beat goes on */
+    reset(T0);
+    J[0].ticks = 100;
+    J[0].n = 5;
+    J[1].ticks = 190;
+    J[1].n = 130;
+    spawn(0, blink_fn);
+    spawn(1, busy_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_uint_eq(nev, 5);
+    expect_ev(0, 0, 0, t0_plus(100));
+    expect_ev(1, 0, 1, t0_plus(320));
+    expect_ev(2, 0, 2, t0_plus(320));
+    expect_ev(3, 0, 3, t0_plus(400));
+    expect_ev(4, 0, 4, t0_plus(500));
+}
+END_TEST
+
 /* ------------------------------------------------------- join, gather */
 
 START_TEST(test_join_running)
@@ -1292,6 +1331,7 @@ Suite *coop_sched_suite(void)
     tcase_add_test(tc, test_tick_wrap);
     tcase_add_test(tc, test_long_sleep_chained);
     tcase_add_test(tc, test_long_sleep_chained_late_link);
+    tcase_add_test(tc, test_periodic_late_pass);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("join");

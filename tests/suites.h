@@ -7,7 +7,9 @@
     COOP_SUITE(sched)    \
     COOP_SUITE(misuse)   \
     COOP_SUITE(keys)     \
-    COOP_SUITE(irq)
+    COOP_SUITE(irq)      \
+    COOP_SUITE(sync)     \
+    COOP_SUITE(timeout)
 
 #define COOP_HOST_SUITES \
     COOP_SUITE(host)

@@ -33,9 +33,12 @@
  * One loop at a time: a program's loop is the one coop_loop_init made last;
  * tasks keep no pointer to it (coop_task_loop, coop_now find it).
  *
- * Time inside a pass is the time the pass began (coop_loop_now): a task that
- * wakes on tick T and sleeps 250 ms wakes again on T + 250 exactly, however
- * long the pass took, so periodic tasks do not drift.
+ * Time inside a pass is the time the pass began (coop_loop_now). A task
+ * that its own sleep's timer woke, due on tick T, and that sleeps 250 ms
+ * before it waits on anything else, wakes again on T + 250 exactly, however
+ * late the pass began or long it took: periodic tasks do not drift (if that
+ * tick has passed already, it runs in the next pass). Any other sleep counts
+ * from the pass's time.
  *
  * Macros for use between ASYNC and ASYNC_END of a task (or of a child
  * coroutine that a task awaits with AWAIT_CALL):
@@ -93,7 +96,7 @@ typedef coop_status_t (*coop_task_fn)(coop_task_t *task);
  * no task that comes later takes them first. */
 typedef struct coop_waitq {
     coop_task_t *last;
-    uint8_t woken;
+    size_t woken;   /* as many as tasks can be: never wraps */
 } coop_waitq_t;
 
 static inline void coop_waitq_init(coop_waitq_t *q)
@@ -102,7 +105,7 @@ static inline void coop_waitq_init(coop_waitq_t *q)
     q->woken = 0;
 }
 
-/* Task states (coop_task.state); the COOP_PRIV_TASK_ flags below are or-ed in. */
+/* Task states (coop_task.state, low 7 bits). */
 enum {
     COOP_TASK_IDLE = 0,     /* never spawned (a zeroed task) */
     COOP_TASK_READY = 1,    /* in the run queue, or running */
@@ -122,7 +125,11 @@ enum {
 #define COOP_PRIV_TASK_NESTED 0x01u  /* an AWAIT_FOR inside another (refused) */
 #define COOP_PRIV_TASK_DEADLINE \
     (COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED | COOP_PRIV_TASK_CALL | COOP_PRIV_TASK_NESTED)
-#define COOP_PRIV_TASK_STATE(t) ((t)->state)
+/* coop_task.state's top bit: its own sleep's timer woke it, at timer.expires
+ * (a sleep it starts before it waits on anything counts from that tick, so
+ * a late wake-up does not shift the next one: periodic tasks do not drift) */
+#define COOP_PRIV_TASK_ON_TIME 0x80u
+#define COOP_PRIV_TASK_STATE(t) ((uint8_t)((t)->state & 0x7fu))
 
 /* A task: 16 bytes on AVR (16-bit ticks), 28 on Cortex-M0+, 56 on x86-64,
  * its timer included. What a task does not need while it sleeps shares its
@@ -470,7 +477,7 @@ static void coop_priv_drain(void)
 
 static void coop_priv_set_state(coop_task_t *t, uint8_t state)
 {
-    t->state = state;
+    t->state = state; /* (clears ON_TIME) */
 }
 
 /* Queue t for the next pass. Its waitq field is the caller's business: a
@@ -804,7 +811,10 @@ coop_status_t coop_priv_sleep(uint32_t ticks)
             coop_wheel_insert(&coop_priv_loop->wheel, &t->timer,
                               coop_tick_add(coop_priv_loop->wheel.now, ticks));
     } else {
-        coop_priv_arm(t, coop_priv_loop->wheel.now, ticks);
+        /* woken by its own sleep's timer: count from that tick (a late pass
+         * does not shift the period); else from the pass's time */
+        coop_priv_arm(t, (t->state & COOP_PRIV_TASK_ON_TIME) ? t->timer.expires
+                                                             : coop_priv_loop->wheel.now, ticks);
     }
     coop_priv_set_state(t, COOP_TASK_SLEEPING);
     return COOP_WAITING;
@@ -817,6 +827,7 @@ coop_status_t coop_priv_sleep_until(coop_tick_t when)
     COOP_ASSERT(t != NULL, "AWAIT_SLEEP_UNTIL: no task is running (sleep only inside a task)");
     if (t == NULL)
         return COOP_YIELDED;
+    t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* absolute: from the pass's time */
     d = coop_tick_diff(when, coop_priv_loop->wheel.now);
     return coop_priv_sleep(d > 0 ? (uint32_t)d : 0u);
 }
@@ -876,12 +887,14 @@ static void coop_priv_expire(coop_loop_t *loop)
         if (!(t->flags & COOP_PRIV_TASK_TIMED)) {
             if (state != COOP_TASK_SLEEPING)
                 continue;
-            if (t->u.sleep_left != 0)
+            if (t->u.sleep_left != 0) {
                 /* a chained long sleep: the rest counts from this link's
                  * tick, not from a late pass, so the sleep does not drift */
                 coop_priv_arm(t, tm->expires, t->u.sleep_left);
-            else
+            } else {
                 coop_priv_make_ready_new(t);
+                t->state |= COOP_PRIV_TASK_ON_TIME;
+            }
             continue;
         }
         /* AWAIT_FOR's deadline, or a sleep under it */

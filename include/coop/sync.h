@@ -294,7 +294,7 @@ coop_status_t coop_priv_lock_wait(coop_lock_t *lock)
     int rc = coop_lock_try(lock);
     COOP_ASSERT(rc != COOP_EDEADLK, "AWAIT_LOCK: the task holds the lock already");
     if (rc != COOP_EAGAIN)
-        return COOP_DONE; /* taken (or misuse: asserted) */
+        return coop_priv_woke(); /* taken (or misuse: asserted); any wake is used */
     return coop_priv_wait_in(&lock->waiters);
 }
 
@@ -340,7 +340,7 @@ coop_status_t coop_priv_sem_wait(coop_sem_t *sem)
 {
     int rc = coop_sem_try(sem);
     if (rc != COOP_EAGAIN)
-        return COOP_DONE;
+        return coop_priv_woke();
     return coop_priv_wait_in(&sem->waiters);
 }
 
@@ -420,14 +420,14 @@ void coop_queue_destroy(coop_queue_t *q)
 coop_status_t coop_priv_queue_put(coop_queue_t *q, const void *record)
 {
     if (coop_queue_try_put(q, record) != COOP_EAGAIN)
-        return COOP_DONE;
+        return coop_priv_woke(); /* put, or a destroyed queue (asserted) */
     return coop_priv_wait_in(&q->putters);
 }
 
 coop_status_t coop_priv_queue_get(coop_queue_t *q, void *record)
 {
     if (coop_queue_try_get(q, record) != COOP_EAGAIN)
-        return COOP_DONE;
+        return coop_priv_woke(); /* got one, or a destroyed queue (asserted) */
     return coop_priv_wait_in(&q->getters);
 }
 
