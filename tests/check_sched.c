@@ -40,6 +40,7 @@ struct job {
     coop_task_t *other; /* a task to spawn, join or cancel */
     coop_task_t *others[NJOBS];
     size_t nothers;
+    coop_flag_t flag;   /* for a wait that ends at once */
 };
 
 
@@ -647,6 +648,22 @@ START_TEST(test_long_sleep_chained_late_link)
 }
 END_TEST
 
+/* Sleep, then an AWAIT_FOR that ends at once (a set flag), then sleep
+ * again: both sleeps are `ticks` long. */
+static coop_status_t timed_then_sleep_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    coop_flag_init(&j->flag);
+    AWAIT_SLEEP_TICKS(j->ticks);
+    log_ev(j, 0);
+    coop_flag_set(&j->flag);
+    AWAIT_FOR(j->rc, 1000, AWAIT_FLAG(&j->flag));
+    AWAIT_SLEEP_TICKS(j->ticks);
+    log_ev(j, 1);
+    ASYNC_END;
+}
+
 START_TEST(test_periodic_late_pass)
 {
     /* A task woken by its own sleep's timer and sleeping again counts from
@@ -683,6 +700,16 @@ START_TEST(test_periodic_late_pass)
     expect_ev(2, 0, 2, t0_plus(320));
     expect_ev(3, 0, 3, t0_plus(400));
     expect_ev(4, 0, 4, t0_plus(500));
+
+    /* a deadline in between re-arms the timer: the sleep after it counts
+     * from the pass's time again (not from the deadline's tick) */
+    reset(T0);
+    J[2].ticks = 100;
+    spawn(2, timed_then_sleep_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_uint_eq(nev, 2);
+    expect_ev(0, 2, 0, t0_plus(100));
+    expect_ev(1, 2, 1, t0_plus(200));
 }
 END_TEST
 

@@ -673,6 +673,7 @@ int coop_task_cancel(coop_task_t *t)
     if (t == coop_task_current())
         return COOP_EBUSY;
     t->lc = COOP_PRIV_LC_FINALLY;
+    t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* FINALLY's sleeps count from now */
     coop_timer_cancel(&t->timer); /* a sleep, or AWAIT_FOR's deadline */
     t->flags = (uint8_t)((t->flags | COOP_PRIV_TASK_CLEANUP) & (COOP_PRIV_TASK_CLEANUP |
                                                                COOP_PRIV_TASK_HANDOFF));
@@ -998,6 +999,7 @@ void coop_priv_deadline_start(uint32_t ticks, bool call_form)
                                              "COOP_TICK_MAX_WAIT ticks (clamped)");
     if (ticks > COOP_TICK_MAX_WAIT)
         ticks = COOP_TICK_MAX_WAIT;
+    t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* the timer now holds the deadline */
     t->flags |= (uint8_t)(COOP_PRIV_TASK_TIMED | (call_form ? COOP_PRIV_TASK_CALL : 0u));
     if (ticks == 0)
         t->flags |= COOP_PRIV_TASK_EXPIRED; /* poll */
