@@ -11,6 +11,13 @@
 # the real clock; interval_buttons is asserted with a tolerance for
 # scheduling noise, the interrupt examples run in parallel under timeout 10
 # and must exit 0 with the same events as on the virtual clock.
+# Task communication (producer_consumer, cancel_alert, rainbow): on the
+# virtual clock every line is checked against a model of the example built
+# from its script's keys (queue order and counts, the producer's waits and
+# consumer 2's timeouts at their ticks; the alert's LED edges, the cancel at
+# the press; every pixel of every rainbow frame, the frames' ticks and steps);
+# on the host the same models run without the tick checks (the same events in
+# the same order), started in the background at once since they take 5-8 s.
 # Missing binaries are built with make. Prints "examples: N passed, M failed"
 # and exits non-zero on any failure.
 set -uo pipefail
@@ -23,15 +30,22 @@ passed=0
 failed=0
 
 IRQ_EXAMPLES="countio keypad debounced_counter irq_alert press_alert ir_alert"
+SYNC_EXAMPLES="producer_consumer cancel_alert rainbow"
 
 need=()
 for b in virtual/blink1 virtual/blink2 virtual/interval_buttons host/interval_buttons \
-         $(for e in $IRQ_EXAMPLES; do echo "virtual/$e host/$e"; done); do
+         $(for e in $IRQ_EXAMPLES $SYNC_EXAMPLES; do echo "virtual/$e host/$e"; done); do
   [ -x "$BUILD/$b" ] || need+=("$BUILD/$b")
 done
 if [ ${#need[@]} -gt 0 ]; then
   make --no-print-directory -s "${need[@]}" || { echo "examples: could not build ${need[*]}"; exit 1; }
 fi
+
+# the task communication examples take 5-8 s on the real clock: start them
+# now (at most 20 s and 32 MB of output each)
+for e in $SYNC_EXAMPLES; do
+  ( ulimit -f 32768; timeout 20 "$BUILD/host/$e" >"$TMP/host_$e.log" 2>&1 </dev/null; echo $? >"$TMP/host_$e.rc" ) &
+done
 
 # check NAME LOG AWK-PROGRAM [awk -v assignments...]: the program prints
 # "FAIL: ..." lines for what is wrong; none means the check passed.
@@ -388,6 +402,272 @@ log=$TMP/ir_alert.log
 run ir_alert "$log" "$BUILD/virtual/ir_alert" &&
   check "ir_alert: an alert at each rising edge, none during one" "$log" "$IR_ALERT" -v alerts=3
 
+# ---------------------------------------------------------------- task communication (sync.h, cancel)
+# These awk programs model each example from its script's keys, in log order
+# (one thread: the log's order is the program's). exact=1 (virtual clock)
+# adds the ticks; exact=0 (host) checks the same events in the same order.
+
+# producer_consumer: puts #1..#readings then 2 end records; the gets take them
+# in order, each once (FIFO across both consumers), with the right values; the
+# printed queue counts follow every put and get (never above cap); "queue
+# full" only when it is; pauses and resumes alternate and stop the puts (but
+# for one already waiting on the full queue). exact: a pause or resume at its
+# key + 20 ms; the producer tries every `period` ms from its last put (or at
+# the resume if paused then): a put at that tick, or "queue full" there and
+# the put at the first get after it; a consumer gets at the end of its work
+# (`work` after its last get), or, if it had to wait, at the put of that very
+# record; consumer 2 times out exactly `timeout` ms after it began to wait,
+# with nothing queued, and never gets a record later than that; "done" when
+# the last consumer ends.
+PRODUCER="$PARSE"'
+function sensor(n,   v) { v = 200 + (n * 37) % 50; return int(v / 10) "." (v % 10) " C" }
+function attempt(a,   i) {
+  for (i = 1; i <= npause; i++)
+    if (a >= ps[i] && (!(i in pe) || a < pe[i])) {
+      if (!(i in pe)) { print "FAIL: the producer went on at " a " ms inside the pause from " ps[i] " ms"; return a }
+      return pe[i]
+    }
+  return a
+}
+function getcheck(c, n) {
+  if (t < ready[c]) print "FAIL: consumer " c " took record " n " at " t " ms, busy until " ready[c]
+  else if (t > ready[c] && t != putt[n])
+    print "FAIL: consumer " c " took record " n " at " t " ms; it waited from " ready[c] " ms, so it must get it when it is put (" putt[n] " ms)"
+  if (c == 2 && t > ready[c] + timeout)
+    print "FAIL: consumer 2 took record " n " at " t " ms; it began to wait at " ready[c] " ms and should have timed out at " ready[c] + timeout
+}
+{ parse($0) }
+t < 0 { next }
+{ lastline = text }
+text == "key 1 (BUTTON1)" { key[++nk] = t; next }
+text ~ /^BUTTON1: producer (paused|resumed)$/ {
+  nb++
+  if (text != "BUTTON1: producer " ((nb % 2) ? "paused" : "resumed")) print "FAIL: \"" text "\" at " t " ms: pauses and resumes must alternate, from a pause"
+  if (exact && t != key[nb] + 20) print "FAIL: \"" text "\" at " t " ms, want " key[nb] + 20 " (its key + 20 ms)"
+  if (nb % 2) { npause++; ps[npause] = t; paused = 1; inflight = waiting } else { pe[npause] = t; paused = 0 }
+  next
+}
+text == "producer: queue full, waits" {
+  fulls++
+  if (cnt != cap) print "FAIL: \"queue full\" at " t " ms with " cnt " records queued, want " cap
+  a = attempt(nput == 0 ? 0 : lastput + period)
+  if (exact && t != a) print "FAIL: \"queue full\" at " t " ms, want it at the attempt at " a " ms"
+  waiting = 1; freed = -1
+  next
+}
+text ~ /^put #[0-9]+ \([0-9]+ queued\)$/ {
+  n = substr(text, 6) + 0; k = substr(text, index(text, "(") + 1) + 0
+  nput++; cnt++
+  if (n != nput) print "FAIL: put #" n " at " t " ms, want #" nput
+  if (k != cnt || cnt > cap) print "FAIL: put #" n " at " t " ms says " k " queued, want " cnt " (capacity " cap ")"
+  if (paused && !inflight) print "FAIL: put #" n " at " t " ms while the producer is paused"
+  if (paused) inflight = 0
+  if (exact) {
+    if (waiting) { if (t != freed) print "FAIL: put #" n " at " t " ms, want " freed " ms (the first get after \"queue full\")" }
+    else { a = attempt(nput == 1 ? 0 : lastput + period); if (t != a) print "FAIL: put #" n " at " t " ms, want " a }
+  }
+  waiting = 0; putt[nput] = t; lastput = t
+  next
+}
+text ~ /^put end \([0-9]+ queued\)$/ {
+  nend++; cnt++; k = substr(text, index(text, "(") + 1) + 0
+  if (nput != readings) print "FAIL: an end record at " t " ms after " nput " readings, want " readings
+  if (k != cnt || cnt > cap) print "FAIL: end record " nend " at " t " ms says " k " queued, want " cnt
+  a = (nend == 1) ? lastput + period : lastput
+  if (exact && t != a && !(t > a && lastget == t)) print "FAIL: end record " nend " at " t " ms, want " a " ms (or at a get that made room)"
+  putt[readings + nend] = t; lastput = t
+  next
+}
+text ~ /^consumer [12] got #[0-9]+: [0-9]+\.[0-9] C \([0-9]+ queued\)$/ {
+  c = substr(text, 10, 1) + 0; n = substr(text, index(text, "#") + 1) + 0
+  v = substr(text, index(text, ": ") + 2); sub(/ \(.*/, "", v)
+  k = substr(text, index(text, "(") + 1) + 0
+  ng++; cnt--
+  if (n != ng) print "FAIL: consumer " c " got #" n " at " t " ms, want #" ng " (first in, first out)"
+  if (n > nput) print "FAIL: consumer " c " got #" n " at " t " ms before it was put"
+  if (v != sensor(n)) print "FAIL: #" n " reads " v ", want " sensor(n)
+  if (k != cnt || cnt < 0) print "FAIL: consumer " c " got #" n " at " t " ms leaving " k " queued, want " cnt
+  if (exact) getcheck(c, n)
+  ready[c] = t + work; took[c]++; lastget = t
+  if (waiting && freed < 0) freed = t
+  next
+}
+text ~ /^consumer [12]: no reading for [0-9]+ ms \(timed out\)$/ {
+  c = substr(text, 10, 1) + 0; touts[c]++
+  if (c != 2) print "FAIL: consumer " c " timed out at " t " ms; only consumer 2 waits with a deadline"
+  if (substr(text, 28) + 0 != timeout) print "FAIL: \"" text "\", want " timeout " ms"
+  if (exact && t != ready[c] + timeout) print "FAIL: consumer " c " timed out at " t " ms, want " ready[c] + timeout " (" timeout " ms after it began to wait)"
+  if (exact && cnt != 0) print "FAIL: consumer " c " timed out at " t " ms with " cnt " records queued"
+  ready[c] = t
+  next
+}
+text ~ /^consumer [12]: end of the readings, [0-9]+ taken$/ {
+  c = substr(text, 10, 1) + 0; m = substr(text, index(text, ", ") + 2) + 0
+  ng++; cnt--; ends[c]++
+  if (ng <= readings) print "FAIL: consumer " c " ended at " t " ms on record " ng ", before the end records"
+  if (cnt < 0) print "FAIL: consumer " c " ended at " t " ms on an end record never put"
+  if (exact) getcheck(c, ng)
+  if (m != took[c]) print "FAIL: consumer " c " says " m " taken, it printed " took[c]
+  lastend = t; lastget = t
+  next
+}
+text ~ /^done: consumer 1 took [0-9]+, consumer 2 took [0-9]+$/ {
+  split(text, w, " "); dones++
+  if (w[5] + 0 != took[1] || w[9] + 0 != took[2]) print "FAIL: \"" text "\", the consumers printed " took[1] " and " took[2]
+  if (took[1] + took[2] != readings) print "FAIL: " took[1] + took[2] " readings taken, want " readings
+  if (exact && t != lastend) print "FAIL: done at " t " ms, want " lastend " (when the last consumer ended)"
+  next
+}
+END {
+  if (nput != readings || nend != 2) print "FAIL: " nput " readings and " nend " end records put, want " readings " and 2"
+  if (ng != readings + 2 || cnt != 0) print "FAIL: " ng " records taken, want " readings + 2 "; " cnt " left in the queue"
+  if (ends[1] != 1 || ends[2] != 1) print "FAIL: the consumers ended " ends[1] + 0 " and " ends[2] + 0 " times, want once each"
+  if (took[1] < 1 || took[2] < 1) print "FAIL: consumer 1 took " took[1] + 0 ", consumer 2 " took[2] + 0 ": both must work"
+  if (fulls < 1) print "FAIL: the queue was never full (the producer never waited)"
+  if (touts[2] < 1) print "FAIL: consumer 2 never timed out"
+  if (nb != 2) print "FAIL: " nb + 0 " pause/resume lines, want 2"
+  if (dones != 1 || lastline !~ /^done: /) print "FAIL: the last line is \"" lastline "\", want done (once)"
+}'
+
+# cancel_alert: the alerts the script's presses make (a press counts at its
+# last press edge + debounce: +0 or +8 for a bouncy one, + 20): a press with
+# no alert running starts one (LED1 on/off every `blink` ms, 2 * blinks
+# edges, "over" after 2 * blinks * blink ms); a press during one cancels it:
+# "cancel", LED1 off if it was on, "cancelled after N ms, in blink B" at the
+# press. Every press/alert/LED1 line is compared, in order, with the model;
+# exact: at its tick; host: within `tol` ms, and N too.
+CANCEL="$PARSE"'
+function expect(tt, s) { nw++; wt[nw] = tt; ws[nw] = s }
+function edges(s, upto,   k, e) {
+  for (k = 0; k < 2 * blinks; k++) {
+    e = s + blink * k
+    if (e >= upto) break
+    expect(e, (k % 2 == 0) ? "LED1 on" : "LED1 off")
+  }
+}
+{ parse($0) }
+t < 0 { next }
+{ lastline = text }
+text ~ /^key 1 \(BUTTON1(, bouncing)?\)$/ { np++; press[np] = t + (text ~ /bouncing/ ? 8 : 0) + debounce; next }
+text == "key q (quit)" { quit = t; next }
+text ~ /^(press: |alert: |LED1 (on|off)$)/ { ng++; gt[ng] = t; gs[ng] = text }
+END {
+  if (quit == "" || lastline != "key q (quit)") print "FAIL: the last line is \"" lastline "\", want key q (quit)"
+  run = 0; dur = 2 * blinks * blink
+  for (i = 1; i <= np + 1; i++) {
+    p = (i <= np) ? press[i] : quit
+    if (run && p >= s + dur) { edges(s, s + dur); expect(s + dur, "alert: over after " dur " ms"); run = 0; overs++ }
+    if (i > np) { if (run) edges(s, p); break }
+    if (run) {
+      edges(s, p)
+      expect(p, "press: cancel the alert")
+      if ((p - s) % (2 * blink) < blink) expect(p, "LED1 off")
+      expect(p, "alert: cancelled after " p - s " ms, in blink " int((p - s) / (2 * blink)) + 1 " of " blinks "; LED1 off")
+      run = 0; cancels++
+    } else {
+      expect(p, "press: start the alert")
+      expect(p, "alert: LED1 blinks for " dur " ms")
+      s = p; run = 1; starts++
+    }
+  }
+  if (starts != want_starts || cancels != want_cancels || overs != want_overs)
+    print "FAIL: the script makes " starts " alerts, " cancels " cancels, " overs " ends; the check expects " want_starts ", " want_cancels ", " want_overs
+  for (i = 1; i <= nw || i <= ng; i++) {
+    if (i > ng) { print "FAIL: no \"" ws[i] "\" (want it at " wt[i] " ms)"; break }
+    if (i > nw) { print "FAIL: \"" gs[i] "\" at " gt[i] " ms, want nothing more"; break }
+    a = gs[i]; b = ws[i]
+    if (!exact && match(a, /after [0-9]+ ms/) && match(b, /after [0-9]+ ms/)) {
+      na = substr(a, index(a, "after ") + 6) + 0; nb = substr(b, index(b, "after ") + 6) + 0
+      if (na - nb < -tol || na - nb > tol) print "FAIL: \"" a "\": " na " ms, want " nb " +- " tol
+      sub(/after [0-9]+ ms/, "after N ms", a); sub(/after [0-9]+ ms/, "after N ms", b)
+    }
+    if (a != b) { print "FAIL: line " i ": \"" gs[i] "\" at " gt[i] " ms, want \"" ws[i] "\" at " wt[i] " ms"; break }
+    d = gt[i] - wt[i]
+    if (exact ? d != 0 : (d < -tol || d > tol)) { print "FAIL: \"" gs[i] "\" at " gt[i] " ms, want " wt[i] " ms"; break }
+  }
+}'
+
+# rainbow: the controls the script's keys give (each at its key + 20 ms:
+# BUTTON1 reverses, BUTTON2 adds `step` ms to the wait, BUTTON3 takes it off,
+# never below `minw`), announced in order; every pixel i of every frame is
+# colorwheel((i * 256 / pixels + j) & 255); the first frame has j = 0, each
+# next one j +- 2 (mod 256) by the direction in force when it is drawn.
+# exact: the first frame at 0 ms, each next one the wait in force at the one
+# before later, the messages at their ticks, none missing before the quit.
+RAINBOW="$PARSE"'
+function hex(v) { return sprintf("%02x", v) }
+function wheel(p,   u) {
+  if (p < 85) { u = p * 3; return hex(255 - u) hex(u) "00" }
+  if (p < 170) { u = (p - 85) * 3; return "00" hex(255 - u) hex(u) }
+  u = (p - 170) * 3; return hex(u) "00" hex(255 - u)
+}
+BEGIN { mwait = wait0; cwait = wait0 }
+{ parse($0) }
+t < 0 { next }
+{ lastline = text }
+text ~ /^key [1-3] \(BUTTON[1-3]\)$/ {
+  k = substr(text, 5, 1) + 0; nk++; et[nk] = t + debounce
+  if (k == 1) { mrev = !mrev; em[nk] = "BUTTON1: direction " (mrev ? "reversed" : "forward") }
+  else if (k == 2) { mwait += step; em[nk] = "BUTTON2: slower, " mwait " ms a frame" }
+  else { mwait = (mwait >= minw + step) ? mwait - step : minw; em[nk] = "BUTTON3: faster, " mwait " ms a frame" }
+  erev[nk] = mrev; ewait[nk] = mwait
+  next
+}
+text ~ /^BUTTON[1-3]: / {
+  nm++
+  if (nm > nk) { print "FAIL: \"" text "\" at " t " ms without a key"; next }
+  if (text != em[nm]) print "FAIL: \"" text "\" at " t " ms, want \"" em[nm] "\""
+  if (exact && t != et[nm]) print "FAIL: \"" text "\" at " t " ms, want " et[nm] " (its key + " debounce " ms)"
+  crev = erev[nm]; cwait = ewait[nm]
+  next
+}
+text ~ /^ring j=[0-9]+: / {
+  nf++
+  n = split(text, w, " "); j = substr(w[2], 3) + 0
+  if (n != 2 + pixels) print "FAIL: frame " nf " at " t " ms has " n - 2 " pixels, want " pixels
+  for (i = 0; i < pixels; i++) {
+    want = wheel((int(i * 256 / pixels) + j) % 256)
+    if (w[3 + i] != want) { print "FAIL: frame " nf " (j=" j ") at " t " ms: pixel " i " is " w[3 + i] ", want " want; break }
+  }
+  if (nf == 1) {
+    if (j != 0 || (exact && t != 0)) print "FAIL: the first frame has j=" j " at " t " ms, want j=0 at 0 ms"
+  } else {
+    wj = (pj + (crev ? 254 : 2)) % 256
+    if (j != wj) print "FAIL: frame " nf " at " t " ms has j=" j ", want " wj " (" (crev ? "reversed" : "forward") ")"
+    if (exact && t != pt + pwait) print "FAIL: frame " nf " (j=" j ") at " t " ms, want " pt + pwait " (" pwait " ms after the frame before)"
+  }
+  if (crev) backs++
+  pj = j; pt = t; pwait = cwait
+  next
+}
+text == "key q (quit)" { quit = t }
+END {
+  if (nm != nk) print "FAIL: " nk " keys, " nm " control messages"
+  if (nf < minframes) print "FAIL: " nf " frames, want at least " minframes
+  if (!backs) print "FAIL: no frame was drawn reversed"
+  if (quit == "" || lastline != "key q (quit)") print "FAIL: the last line is \"" lastline "\", want key q (quit)"
+  else if (exact && pt + pwait <= quit) print "FAIL: the last frame at " pt " ms; the next was due at " pt + pwait " ms, before the quit at " quit
+}'
+
+# capped COMMAND...: at most 10 s and 32 MB of output (a broken example may spin)
+capped() { ( ulimit -f 32768; exec timeout 10 "$@" ) }
+
+echo "== task communication examples on the virtual port (queue, timeouts, cancel, shared controls)"
+log=$TMP/producer_consumer.log
+run producer_consumer "$log" capped "$BUILD/virtual/producer_consumer" &&
+  check "producer_consumer: FIFO through a queue of 4, producer waits when full, consumer 2 times out in the pause, exact ticks" \
+    "$log" "$PRODUCER" -v exact=1 -v readings=24 -v cap=4 -v period=100 -v work=300 -v timeout=500
+
+log=$TMP/cancel_alert.log
+run cancel_alert "$log" capped "$BUILD/virtual/cancel_alert" &&
+  check "cancel_alert: a press starts a 5 s alert, a press during it cancels it (FINALLY: LED1 off), exact ticks" \
+    "$log" "$CANCEL" -v exact=1 -v debounce=20 -v blink=250 -v blinks=10 -v want_starts=3 -v want_cancels=2 -v want_overs=1
+
+log=$TMP/rainbow.log
+run rainbow "$log" capped "$BUILD/virtual/rainbow" &&
+  check "rainbow: every pixel of every frame, direction and speed after each press, exact ticks" \
+    "$log" "$RAINBOW" -v exact=1 -v pixels=24 -v wait0=20 -v step=10 -v minw=10 -v debounce=20 -v minframes=200
+
 # the pin interrupt examples on the host run in the background meanwhile
 for e in $IRQ_EXAMPLES; do
   ( timeout 10 "$BUILD/host/$e" >"$TMP/host_$e.log" 2>&1 </dev/null; echo $? >"$TMP/host_$e.rc" ) &
@@ -445,6 +725,28 @@ for e in $IRQ_EXAMPLES; do
     echo "$out" | sed 's/^/     /'
     failed=$((failed + 1))
   fi
+done
+
+echo "== task communication examples on the host port (real clock, timeout 20, stdin /dev/null): the same events"
+for e in $SYNC_EXAMPLES; do
+  rc=$(cat "$TMP/host_$e.rc" 2>/dev/null || echo "none")
+  if [ "$rc" != 0 ]; then
+    echo "FAIL host $e: exit status $rc"
+    sed 's/^/     /' "$TMP/host_$e.log" | tail -5
+    failed=$((failed + 1))
+    continue
+  fi
+  case $e in
+    producer_consumer)
+      check "host producer_consumer: exit 0; FIFO, counts, full queue, pause, timeouts, clean end" "$TMP/host_$e.log" \
+        "$PRODUCER" -v exact=0 -v readings=24 -v cap=4 -v period=100 -v work=300 -v timeout=500 ;;
+    cancel_alert)
+      check "host cancel_alert: exit 0; the same starts, cancels and LED1 edges (+-100 ms)" "$TMP/host_$e.log" \
+        "$CANCEL" -v exact=0 -v tol=100 -v debounce=20 -v blink=250 -v blinks=10 -v want_starts=3 -v want_cancels=2 -v want_overs=1 ;;
+    rainbow)
+      check "host rainbow: exit 0; every pixel of every frame, the same controls in the same order" "$TMP/host_$e.log" \
+        "$RAINBOW" -v exact=0 -v pixels=24 -v wait0=20 -v step=10 -v minw=10 -v debounce=20 -v minframes=100 ;;
+  esac
 done
 
 echo "examples: $passed passed, $failed failed"

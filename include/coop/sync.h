@@ -43,8 +43,8 @@
  * records or size (COOP_EINVAL), waiting on a destroyed event or queue (the
  * wait ends at once, with an assert): each also asserts with a message.
  *
- * Memory (AVR / Cortex-M0+ / x86-64, make bench): event 5 / 12 / 24 bytes,
- * lock 5 / 12 / 24, semaphore 7 / 12 / 24, queue 17 / 32 / 56 plus its
+ * Memory (AVR / Cortex-M0+ / x86-64, make bench): event 6 / 12 / 24 bytes,
+ * lock 6 / 12 / 24, semaphore 8 / 12 / 24, queue 19 / 32 / 56 plus its
  * records. Nothing here is ISR-safe.
  *
  * SPDX-License-Identifier: MIT
