@@ -565,6 +565,12 @@ static bool blink_run(int attempt)
           "blink timing: 20 periods of 2 x 25 ms, toggles 1 ms late on average at most (or the kernel's own lateness)",
           "%lu us late on average (allowed %lu), %lu at most (allowed %lu)", mean, allowed_mean_us(),
           (unsigned long)late, allowed_max_us());
+    /* late wake-ups do not add up: each sleep counts from its due tick, so
+     * the 20 periods end as late as their last toggle, no later (counting
+     * from the late pass would add every toggle's lateness: ~40 x 0.7 ms) */
+    check(drift <= ((long)late + 1000L) * 1000L && drift >= -((long)late + 1000L) * 1000L,
+          "blink timing: no drift: 20 periods end within 1 ms + this run's worst wake-up lateness of 1000 ms",
+          "%ld us off (worst lateness %lu us)", drift / 1000, (unsigned long)late);
     check(wakes >= 40 && wakes <= 42 && coop_gpiod_stats()->timeouts >= 40,
           "blink timing: one ppoll wake-up per toggle, at its deadline", "%u wake-ups", wakes);
     check(sim_value(0) == (int)(bl.n % 2), "blink timing: LED1 ends as the last toggle left it", "%d", sim_value(0));

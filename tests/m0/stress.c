@@ -139,6 +139,8 @@ static coop_status_t flag_fn(coop_task_t *task)
             flag_since = 0;
             coop_priv_m0_irq_restore(s);
             lat = timer1_now() - since;
+            if ((int32_t)lat < 0)
+                lat = 0; /* read in the same count as the set: since's +1 marker */
             if (since != 0 && lat > worst_latency)
                 worst_latency = lat;
         }
