@@ -203,7 +203,9 @@ test-model:
 	@bash tests/model/run.sh
 
 # ---------------------------------------------------------------- bench
-bench: $(BENCH_TARGETS)
+# (a recipe, not prerequisites: mk/*.mk add to BENCH_TARGETS after this line is read)
+bench:
+	@$(MAKE) --no-print-directory $(BENCH_TARGETS)
 bench-core:
 	@bash tests/bench/run.sh
 bench-avr:
