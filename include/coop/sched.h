@@ -47,6 +47,11 @@
  *   AWAIT_SLEEP_UNTIL(t)    until tick t (no wait if t has passed)
  *   AWAIT_JOIN(task)        until `task` has ended (normally or cancelled)
  *   AWAIT_GATHER(tasks, n)  until every task of the array has ended
+ *   AWAIT_ANY(tasks, n, i)  until one of them has ended (i: its index)
+ *   AWAIT_FOR(rc, ms, AWAIT_x(...))   any wait with a deadline: rc is
+ *                           COOP_OK or COOP_ETIMEDOUT (AWAIT_FOR_TICKS too)
+ *   AWAIT_CALL_FOR(rc, ms, ctx, call) a child coroutine with a deadline
+ *   SHIELD_BEGIN() ... SHIELD_END()   a cancel waits for the section's end
  * (tasks that join or gather wait in one queue of the loop, and every end of
  * a task wakes them to look again: 2 bytes less per task, for a few extra
  * resumes where tasks end often)
