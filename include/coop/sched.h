@@ -321,18 +321,18 @@ coop_status_t coop_priv_any(coop_task_t *const *tasks, size_t n, size_t *index);
  * coop_priv_wake_first wakes q's first task and counts it in q->woken until
  * its wait op calls coop_priv_woke (a cancel passes such a wake on to the
  * next waiter); coop_priv_wake_all wakes every task (FIFO). A woken task's
- * u.q.waitq says which queue woke it (coop_priv_woken_by). */
+ * u.q.waitq says which queue woke it (coop_priv_woken). */
 coop_status_t coop_priv_wait_in(coop_waitq_t *q);
 void coop_priv_wake_first(coop_waitq_t *q);
 void coop_priv_wake_all(coop_waitq_t *q);
 /* A wait op calls this when its task has what it waited for: the wake is
  * consumed (a cancel no longer passes it on). Returns COOP_DONE. */
 coop_status_t coop_priv_woke(void);
-/* true if q woke the running task and it has not consumed the wake */
-static inline bool coop_priv_woken_by(const coop_waitq_t *q)
+/* true if q woke task t (the running task, or NULL) and t has not yet
+ * consumed the wake */
+static inline bool coop_priv_woken(const coop_task_t *t, const coop_waitq_t *q)
 {
-    coop_task_t *self = coop_task_current();
-    return self != NULL && COOP_PRIV_TASK_STATE(self) == COOP_TASK_READY && self->u.q.waitq == q;
+    return t != NULL && COOP_PRIV_TASK_STATE(t) == COOP_TASK_READY && t->u.q.waitq == q;
 }
 
 /* AWAIT_FOR / AWAIT_CALL_FOR: start a deadline `ticks` ahead (call_form: the

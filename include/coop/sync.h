@@ -195,8 +195,8 @@ static bool coop_priv_may_take(const coop_waitq_t *q, uint16_t units, const coop
 {
     if (units == 0)
         return false;
-    if (self != NULL && self->u.q.waitq == q)
-        return true; /* (a running task is READY: u.q.waitq is its wake mark) */
+    if (coop_priv_woken(self, q))
+        return true;
     return q->last == NULL && units > q->woken;
 }
 
@@ -246,7 +246,7 @@ coop_status_t coop_priv_event_wait(coop_event_t *ev)
 {
     bool ok = ev != NULL && ev->alive == COOP_PRIV_SYNC_ALIVE;
     COOP_ASSERT(ok, "AWAIT_EVENT: the event is not initialised, or was destroyed");
-    if (!ok || ev->set || coop_priv_woken_by(&ev->waiters))
+    if (!ok || ev->set || coop_priv_woken(coop_task_current(), &ev->waiters))
         return coop_priv_woke();
     return coop_priv_wait_in(&ev->waiters);
 }
