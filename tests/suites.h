@@ -9,7 +9,8 @@
     COOP_SUITE(keys)     \
     COOP_SUITE(irq)      \
     COOP_SUITE(sync)     \
-    COOP_SUITE(timeout)
+    COOP_SUITE(timeout)  \
+    COOP_SUITE(cascade)
 
 #define COOP_HOST_SUITES \
     COOP_SUITE(host)

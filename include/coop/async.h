@@ -46,7 +46,8 @@
  *   AWAIT_CALL(ctx, call) run a child coroutine to the end: ctx is the child's
  *                        state (its lc is reset here), call is e.g. child(ctx)
  *   ASYNC_RETURN()       end now (the FINALLY section still runs)
- *   FINALLY              start of the cleanup section: runs when the body ends,
+ *   FINALLY              start of the cleanup section (at the top level of the
+ *                        body, like ASYNC and ASYNC_END): runs when the body ends,
  *                        returns early, or the task is cancelled
  *
  * SPDX-License-Identifier: MIT
@@ -54,6 +55,7 @@
 #ifndef COOP_ASYNC_H
 #define COOP_ASYNC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,6 +72,21 @@ extern "C" {
 #endif
 /* Provided by the port: report a broken rule or misuse. May return. */
 void coop_port_assert_fail(const char *msg, const char *file, int line);
+
+/* Cancellation reaches a coroutine at its resume points (coop/sched.h keeps
+ * these): coop_priv_cancels counts the tasks whose cancel has not yet
+ * unwound to their own FINALLY; coop_priv_deliver is 1 while such a task
+ * runs and its cancel may be delivered (a resume point before a FINALLY then
+ * sends its coroutine there, setting it to 2 until that FINALLY starts, when
+ * coop_priv_delivered_hook books it); coop_priv_call_depth is how deep below
+ * its task the running coroutine is (AWAIT_CALL counts it). After a child
+ * ends, coop_priv_cancel_hook says whether its caller goes to its FINALLY
+ * too (the cancel unwinding). */
+extern size_t coop_priv_cancels;
+extern uint8_t coop_priv_deliver;
+extern uint8_t coop_priv_call_depth;
+extern void (*coop_priv_delivered_hook)(void);
+extern bool (*coop_priv_cancel_hook)(void);
 #ifdef __cplusplus
 }
 #endif
@@ -88,18 +105,42 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
         *lc = COOP_PRIV_LC_FINALLY;
 }
 
+/* The body is a block whose coop_priv_fin says, at compile time, whether a
+ * resume point is in the FINALLY section (1) or before it (0): FINALLY ends
+ * the body's block and opens the section's. So FINALLY must stand at the top
+ * level of the body, as ASYNC and ASYNC_END do. */
 #define COOP_ASYNC(ctx)                                          \
     coop_lc_t *const COOP_PRIV_LCP = &(ctx)->lc;                 \
-    COOP_PRIV_LC_BEGIN()
+    COOP_PRIV_LC_BEGIN() {                                       \
+        enum { coop_priv_fin = 0 }
 
-#define COOP_ASYNC_END COOP_PRIV_LC_END()
+#define COOP_ASYNC_END } COOP_PRIV_LC_END()
 
-#define COOP_FINALLY COOP_PRIV_LC_FINALLY_LABEL()
+#define COOP_FINALLY                                             \
+    }                                                            \
+    COOP_PRIV_LC_FINALLY_LABEL();                                \
+    {                                                            \
+        enum { coop_priv_fin = 1 }
 
 #define COOP_ASYNC_RETURN()                                      \
     do {                                                         \
         *COOP_PRIV_LCP = COOP_PRIV_LC_FINALLY;                   \
         goto coop_priv_top;                                      \
+    } while (0)
+
+/* At a resume point before FINALLY: a cancel of the task that has not yet
+ * reached a coroutine sends this one to its FINALLY section. */
+#if defined(__GNUC__)
+#define COOP_PRIV_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define COOP_PRIV_UNLIKELY(x) (x)
+#endif
+#define COOP_PRIV_CANCEL_POINT()                                 \
+    do {                                                         \
+        if (!coop_priv_fin && COOP_PRIV_UNLIKELY(coop_priv_deliver != 0)) { \
+            coop_priv_deliver = 2;                               \
+            COOP_ASYNC_RETURN();                                 \
+        }                                                        \
     } while (0)
 
 /* Suspend with `status`, continue here at the next call. */
@@ -108,6 +149,7 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
         COOP_PRIV_LC_MARK(n);                                    \
         return (status);                                         \
         COOP_PRIV_LC_LABEL(n);                                   \
+        COOP_PRIV_CANCEL_POINT();                           \
     } while (0)
 
 #define COOP_YIELD() COOP_PRIV_SUSPEND(COOP_PRIV_ID, COOP_YIELDED)
@@ -116,6 +158,7 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
     do {                                                         \
         COOP_PRIV_LC_MARK(n);                                    \
         COOP_PRIV_LC_LABEL_FT(n);                                \
+        COOP_PRIV_CANCEL_POINT();                           \
         if (!(cond))                                             \
             return COOP_YIELDED;                                 \
     } while (0)
@@ -129,16 +172,38 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
         coop_status_t coop_priv_st;                              \
         COOP_PRIV_LC_MARK(n);                                    \
         COOP_PRIV_LC_LABEL_FT(n);                                \
+        COOP_PRIV_CANCEL_POINT();                           \
         coop_priv_st = (op);                                     \
         if (coop_priv_st != COOP_DONE)                           \
             return coop_priv_st;                                 \
     } while (0)
 
-#define COOP_AWAIT_CALL(ctx, call)                               \
+/* A child coroutine: resumed (not cancelled here) at each resume, one level
+ * deeper; a cancel reaches the innermost coroutine first and each one's
+ * FINALLY runs before its caller's. A child called from a FINALLY section is
+ * cleanup: a pending cancel does not reach into it. */
+#define COOP_PRIV_AWAIT_CALL(n, ctx, call)                       \
     do {                                                         \
+        coop_status_t coop_priv_st;                              \
+        uint8_t coop_priv_deliver_was;                           \
         COOP_CO_INIT(ctx);                                       \
-        COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, call);                  \
+        COOP_PRIV_LC_MARK(n);                                    \
+        COOP_PRIV_LC_LABEL_FT(n);                                \
+        coop_priv_deliver_was = coop_priv_deliver;               \
+        if (coop_priv_fin)                                       \
+            coop_priv_deliver = 0;                               \
+        coop_priv_call_depth++;                                  \
+        coop_priv_st = (call);                                   \
+        coop_priv_call_depth--;                                  \
+        if (coop_priv_fin)                                       \
+            coop_priv_deliver = coop_priv_deliver_was;           \
+        if (coop_priv_st != COOP_DONE)                           \
+            return coop_priv_st;                                 \
+        if (!coop_priv_fin && COOP_PRIV_UNLIKELY(coop_priv_cancels != 0) && \
+            coop_priv_cancel_hook())                             \
+            COOP_ASYNC_RETURN();                                 \
     } while (0)
+#define COOP_AWAIT_CALL(ctx, call) COOP_PRIV_AWAIT_CALL(COOP_PRIV_ID, ctx, call)
 
 #ifndef COOP_NO_SHORT_NAMES
 #if defined(ASYNC) || defined(ASYNC_END) || defined(ASYNC_RETURN) || \
@@ -164,12 +229,21 @@ uint8_t coop_priv_lc_end(coop_lc_t *lc)
                     *lc == COOP_PRIV_LC_DONE,
                 "coop: resume point not found (AWAIT or YIELD inside a switch "
                 "statement? use if/else there, or COOP_LC_GOTO)");
+    if (coop_priv_deliver == 2) /* a cancel sent it here, and it has no FINALLY */
+        coop_priv_delivered_hook();
     *lc = COOP_PRIV_LC_DONE;
     return COOP_DONE;
 }
 void (*coop_priv_finally_hook)(coop_lc_t *lc);
+size_t coop_priv_cancels;
+uint8_t coop_priv_deliver;
+uint8_t coop_priv_call_depth;
+void (*coop_priv_delivered_hook)(void);
+bool (*coop_priv_cancel_hook)(void);
 void coop_priv_finally(coop_lc_t *lc)
 {
+    if (coop_priv_deliver == 2) /* a cancel sent it here */
+        coop_priv_delivered_hook();
     if (coop_priv_finally_hook != NULL)
         coop_priv_finally_hook(lc);
 }

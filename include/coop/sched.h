@@ -110,7 +110,7 @@ static inline void coop_waitq_init(coop_waitq_t *q)
     q->woken = 0;
 }
 
-/* Task states (coop_task.state, low 7 bits). */
+/* Task states (coop_task.state, low 3 bits; the bits above are below). */
 enum {
     COOP_TASK_IDLE = 0,     /* never spawned (a zeroed task) */
     COOP_TASK_READY = 1,    /* in the run queue, or running */
@@ -134,7 +134,15 @@ enum {
  * (a sleep it starts before it waits on anything counts from that tick, so
  * a late wake-up does not shift the next one: periodic tasks do not drift) */
 #define COOP_PRIV_TASK_ON_TIME 0x80u
-#define COOP_PRIV_TASK_STATE(t) ((uint8_t)((t)->state & 0x7fu))
+/* A cancel that has not yet reached a coroutine of the task (it does at the
+ * innermost resume point before a FINALLY); then UNWIND says how far the
+ * cancel has come back up: the FINALLY of the coroutine at call depth
+ * UNWIND - 1 runs, and when it ends its caller's goes next (0: none). */
+#define COOP_PRIV_TASK_PENDING 0x40u
+#define COOP_PRIV_TASK_UNWIND_SHIFT 3u
+#define COOP_PRIV_TASK_UNWIND_MASK 0x38u
+#define COOP_PRIV_TASK_UNWIND_MAX 7u  /* so children nest 6 deep at most */
+#define COOP_PRIV_TASK_STATE(t) ((uint8_t)((t)->state & 0x07u))
 
 /* A task: 16 bytes on AVR (16-bit ticks), 28 on Cortex-M0+, 56 on x86-64,
  * its timer included. What a task does not need while it sleeps shares its
@@ -242,10 +250,14 @@ static inline coop_loop_t *coop_task_loop(const coop_task_t *task)
  * COOP_OK; COOP_EINVAL for NULL; COOP_EBUSY if alive. */
 int coop_task_spawn(coop_loop_t *loop, coop_task_t *task, coop_task_fn fn);
 
-/* Cancel `task`: it never resumes where it waited; its FINALLY section (if
- * any) runs when it is next dispatched (in this pass if it is queued in it,
- * else in the next), then it ends as COOP_TASK_CANCELED and its joiners wake.
- * Removes it from its timer or wait queue. COOP_OK; COOP_EALREADY if it has
+/* Cancel `task`: it never resumes where it waited; when it is next
+ * dispatched (in this pass if it is queued in it, else in the next) the
+ * cancel reaches its innermost coroutine: if the task waits inside
+ * AWAIT_CALL, the child's FINALLY runs first, then each caller's, then the
+ * task's own (a coroutine already in its FINALLY finishes that section, and
+ * coroutines called from a FINALLY run to their end); then it ends as
+ * COOP_TASK_CANCELED and its joiners wake. A task that never ran skips its
+ * body. Removes it from its timer or wait queue. COOP_OK; COOP_EALREADY if it has
  * ended, is being cancelled, or is already inside its FINALLY section (which
  * then runs to its end once: no assert, a benign race); COOP_EINVAL for NULL
  * or a never-spawned task; COOP_EBUSY for the running task itself (end it
@@ -309,6 +321,7 @@ static inline void coop_call_post(coop_call_t *call)
 /* Used by the AWAIT forms below. */
 coop_status_t coop_priv_sleep(uint32_t ticks);
 coop_status_t coop_priv_sleep_until(coop_tick_t when);
+bool coop_priv_sleep_again(void);
 coop_status_t coop_priv_join(coop_task_t *task);
 coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n);
 coop_status_t coop_priv_any(coop_task_t *const *tasks, size_t n, size_t *index);
@@ -356,9 +369,20 @@ size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n);
 }
 #endif
 
-#define COOP_AWAIT_SLEEP_TICKS(ticks) COOP_PRIV_SUSPEND(COOP_PRIV_ID, coop_priv_sleep(ticks))
+/* A sleep: the task wakes when its timer fires. (A cancel also wakes it;
+ * in a FINALLY section, where the cancel does not stop it, it sleeps on.) */
+#define COOP_PRIV_SLEEP(n, start)                                \
+    do {                                                         \
+        COOP_PRIV_LC_MARK(n);                                    \
+        return (start);                                          \
+        COOP_PRIV_LC_LABEL(n);                                   \
+        COOP_PRIV_CANCEL_POINT();                                \
+        if (coop_priv_fin && COOP_PRIV_UNLIKELY(coop_priv_cancels != 0) && coop_priv_sleep_again()) \
+            return COOP_WAITING;                                 \
+    } while (0)
+#define COOP_AWAIT_SLEEP_TICKS(ticks) COOP_PRIV_SLEEP(COOP_PRIV_ID, coop_priv_sleep(ticks))
 #define COOP_AWAIT_SLEEP_MS(ms) COOP_AWAIT_SLEEP_TICKS(coop_ticks_from_ms(ms))
-#define COOP_AWAIT_SLEEP_UNTIL(tick) COOP_PRIV_SUSPEND(COOP_PRIV_ID, coop_priv_sleep_until(tick))
+#define COOP_AWAIT_SLEEP_UNTIL(tick) COOP_PRIV_SLEEP(COOP_PRIV_ID, coop_priv_sleep_until(tick))
 #define COOP_AWAIT_JOIN(task) COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_join(task))
 #define COOP_AWAIT_GATHER(tasks, n) COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_gather((tasks), (n)))
 #define COOP_AWAIT_ANY(tasks, n, index) \
@@ -390,8 +414,7 @@ size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n);
 #define COOP_AWAIT_CALL_FOR(rc, ms, ctx, call)                         \
     do {                                                               \
         coop_priv_deadline_start(coop_ticks_from_ms(ms), true);        \
-        COOP_CO_INIT(ctx);                                             \
-        COOP_PRIV_AWAIT_OP(COOP_PRIV_ID,                               \
+        COOP_PRIV_AWAIT_CALL(COOP_PRIV_ID, ctx,                        \
             (coop_priv_deadline_cancels_child() ? COOP_CO_CANCEL(ctx) : (void)0, (call))); \
         (rc) = coop_priv_deadline_end();                               \
     } while (0)
@@ -482,7 +505,66 @@ static void coop_priv_drain(void)
 
 static void coop_priv_set_state(coop_task_t *t, uint8_t state)
 {
-    t->state = state; /* (clears ON_TIME) */
+    /* keeps a cancel's progress, clears ON_TIME */
+    t->state = (uint8_t)((t->state & (COOP_PRIV_TASK_PENDING | COOP_PRIV_TASK_UNWIND_MASK)) | state);
+}
+
+static void coop_priv_cancel_arrives(coop_task_t *t);
+static bool coop_priv_rearm(coop_task_t *t);
+
+/* The task's cancel has unwound (or it ended): it no longer counts. */
+static void coop_priv_unwound(coop_task_t *t)
+{
+    if (t->state & (COOP_PRIV_TASK_PENDING | COOP_PRIV_TASK_UNWIND_MASK)) {
+        t->state &= (uint8_t)~(COOP_PRIV_TASK_PENDING | COOP_PRIV_TASK_UNWIND_MASK);
+        coop_priv_cancels--;
+        coop_priv_deliver = 0; /* (t is the running task) */
+    }
+}
+
+
+/* The cancel of t (running, at call depth coop_priv_call_depth) reaches
+ * this coroutine, which goes to its FINALLY: book it. */
+static void coop_priv_cancel_lands(coop_task_t *t)
+{
+    unsigned here = (unsigned)coop_priv_call_depth + 1u;
+    COOP_ASSERT(here <= COOP_PRIV_TASK_UNWIND_MAX,
+                "coop_task_cancel: child coroutines nest too deep (6 at most) to unwind");
+    if (here > COOP_PRIV_TASK_UNWIND_MAX)
+        here = COOP_PRIV_TASK_UNWIND_MAX;
+    coop_priv_deliver = 0;
+    coop_priv_cancel_arrives(t);
+    t->state = (uint8_t)((t->state & ~(COOP_PRIV_TASK_PENDING | COOP_PRIV_TASK_UNWIND_MASK)) |
+                         (here << COOP_PRIV_TASK_UNWIND_SHIFT));
+}
+
+/* async.h: a resume point sent its coroutine to FINALLY (coop_priv_deliver 2). */
+static void coop_priv_cancel_delivered(void)
+{
+    coop_task_t *t = coop_task_current();
+    coop_priv_deliver = 0;
+    if (t != NULL && (t->state & COOP_PRIV_TASK_PENDING))
+        coop_priv_cancel_lands(t);
+}
+
+/* async.h, after a child of the running coroutine ended: its FINALLY next?
+ * Yes if the cancel is still pending and may be delivered (the child was in
+ * its FINALLY when it came), or if the child's FINALLY was the cancel's. */
+static bool coop_priv_cancel_after_call(void)
+{
+    coop_task_t *t = coop_task_current();
+    unsigned here = (unsigned)coop_priv_call_depth + 1u;
+    if (t == NULL || (t->flags & COOP_PRIV_TASK_SHIELD))
+        return false;
+    if ((t->state & COOP_PRIV_TASK_PENDING) && coop_priv_deliver == 1) {
+        coop_priv_cancel_lands(t);
+        return true;
+    }
+    if (((t->state & COOP_PRIV_TASK_UNWIND_MASK) >> COOP_PRIV_TASK_UNWIND_SHIFT) != here + 1u)
+        return false;
+    t->state = (uint8_t)((t->state & ~COOP_PRIV_TASK_UNWIND_MASK) |
+                         (here << COOP_PRIV_TASK_UNWIND_SHIFT));
+    return true;
 }
 
 /* Queue t for the next pass. Its waitq field is the caller's business: a
@@ -594,6 +676,10 @@ coop_status_t coop_priv_wait_in(coop_waitq_t *q)
     if (self == NULL)
         return COOP_YIELDED;
     coop_priv_consume_wake(self); /* woken, and waiting again: the wake is used */
+    if ((self->state & COOP_PRIV_TASK_PENDING) &&
+        (self->flags & (COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED)) == COOP_PRIV_TASK_TIMED &&
+        !coop_priv_rearm(self))
+        self->flags |= COOP_PRIV_TASK_EXPIRED; /* a cancel took its deadline's timer */
     if (self->flags & COOP_PRIV_TASK_EXPIRED) {
         if (self->flags & COOP_PRIV_TASK_CALL)
             return COOP_YIELDED; /* AWAIT_CALL_FOR cancels the child at its resume */
@@ -611,13 +697,20 @@ coop_status_t coop_priv_wait_in(coop_waitq_t *q)
 static void coop_priv_task_finally(coop_lc_t *lc)
 {
     coop_task_t *t = coop_task_current();
-    if (t != NULL && lc == &t->lc)
+    if (t != NULL && lc == &t->lc) {
         t->flags |= COOP_PRIV_TASK_FINALLY;
+        coop_priv_unwound(t); /* the cancel is home */
+    }
 }
 
 void coop_loop_init(coop_loop_t *loop)
 {
     coop_priv_finally_hook = coop_priv_task_finally;
+    coop_priv_delivered_hook = coop_priv_cancel_delivered;
+    coop_priv_cancel_hook = coop_priv_cancel_after_call;
+    coop_priv_cancels = 0;
+    coop_priv_deliver = 0;
+    coop_priv_call_depth = 0;
     COOP_ASSERT(loop != NULL, "coop_loop_init: loop is NULL");
     if (loop == NULL)
         return;
@@ -670,34 +763,73 @@ int coop_task_cancel(coop_task_t *t)
         (t->flags & (COOP_PRIV_TASK_CLEANUP | COOP_PRIV_TASK_FINALLY)))
         return COOP_EALREADY;
     if (t->flags & COOP_PRIV_TASK_SHIELD) {
-        t->flags |= COOP_PRIV_TASK_CLEANUP; /* COOP_SHIELD_END delivers it */
+        /* COOP_SHIELD_END delivers it */
+        t->flags |= COOP_PRIV_TASK_CLEANUP;
+        t->state |= COOP_PRIV_TASK_PENDING;
+        coop_priv_cancels++;
         return COOP_OK;
     }
     COOP_ASSERT(t != coop_task_current(),
                 "coop_task_cancel: a task cannot cancel itself; end it with ASYNC_RETURN()");
     if (t == coop_task_current())
         return COOP_EBUSY;
-    t->lc = COOP_PRIV_LC_FINALLY;
+    t->flags |= COOP_PRIV_TASK_CLEANUP;
     t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* FINALLY's sleeps count from now */
-    coop_timer_cancel(&t->timer); /* a sleep, or AWAIT_FOR's deadline */
-    t->flags = (uint8_t)((t->flags | COOP_PRIV_TASK_CLEANUP) & (COOP_PRIV_TASK_CLEANUP |
-                                                               COOP_PRIV_TASK_HANDOFF));
+    if (t->lc == COOP_PRIV_LC_START) {
+        t->lc = COOP_PRIV_LC_FINALLY; /* never ran: straight to its FINALLY */
+        return COOP_OK;
+    }
+    /* It goes to the FINALLY of its innermost coroutine when it resumes
+     * (child coroutines first, then their callers', then its own). If that
+     * coroutine is in its FINALLY already, it finishes that section: a
+     * sleep or a deadline there goes on to its tick (timer.expires). */
+    t->state |= COOP_PRIV_TASK_PENDING;
+    coop_priv_cancels++;
+    coop_timer_cancel(&t->timer);
     if (state == COOP_TASK_SLEEPING) {
         coop_priv_make_ready_new(t);
     } else if (state == COOP_TASK_WAITING) {
         coop_priv_waitq_remove(t->u.q.waitq, t);
         coop_priv_make_ready_new(t);
     } else if (t->u.q.waitq != NULL) {
-        /* READY, woken by an object it will now never consume: a wake meant
-         * for one task passes on to the object's next waiter */
+        /* READY, woken by an object: a wake meant for one task passes on to
+         * the object's next waiter now (a wait in a FINALLY waits again) */
         coop_waitq_t *q = t->u.q.waitq;
         bool handoff = (t->flags & COOP_PRIV_TASK_HANDOFF) != 0;
         coop_priv_consume_wake(t);
         if (handoff)
             coop_priv_wake_first(q);
     }
-    /* READY: it is queued already and will resume in its FINALLY section */
     return COOP_OK;
+}
+
+/* The cancel reaches a coroutine of t, which goes to its FINALLY: any
+ * deadline it waited under is over. */
+static void coop_priv_cancel_arrives(coop_task_t *t)
+{
+    coop_timer_cancel(&t->timer);
+    t->flags &= (uint8_t)~COOP_PRIV_TASK_DEADLINE;
+}
+
+/* A cancel woke t's timer off: re-arm it at its tick if that is still ahead
+ * (for a wait in a FINALLY that the cancel does not stop). */
+static bool coop_priv_rearm(coop_task_t *t)
+{
+    if (coop_timer_armed(&t->timer) ||
+        coop_tick_diff(t->timer.expires, coop_priv_loop->wheel.now) <= 0)
+        return false;
+    coop_wheel_insert(&coop_priv_loop->wheel, &t->timer, t->timer.expires);
+    return true;
+}
+
+bool coop_priv_sleep_again(void)
+{
+    coop_task_t *t = coop_task_current();
+    if (t == NULL || !(t->state & COOP_PRIV_TASK_PENDING) || (t->flags & COOP_PRIV_TASK_TIMED) ||
+        !coop_priv_rearm(t))
+        return false;
+    coop_priv_set_state(t, COOP_TASK_SLEEPING); /* woken by a cancel in a FINALLY: sleep on */
+    return true;
 }
 
 int coop_task_join(coop_task_t *t)
@@ -842,6 +974,7 @@ coop_status_t coop_priv_sleep_until(coop_tick_t when)
 static void coop_priv_settle(coop_loop_t *loop, coop_task_t *t, coop_status_t st)
 {
     if (st == COOP_DONE) {
+        coop_priv_unwound(t);
         t->state = (t->flags & COOP_PRIV_TASK_CLEANUP) ? COOP_TASK_CANCELED : COOP_TASK_DONE;
         coop_timer_cancel(&t->timer);
         t->flags = 0;
@@ -868,6 +1001,9 @@ static void coop_priv_pass(coop_loop_t *loop)
         coop_task_t *next = t->u.q.next;
         coop_status_t st;
         loop->current = t;
+        if (COOP_PRIV_UNLIKELY(coop_priv_cancels != 0)) /* may its cancel reach it now? */
+            coop_priv_deliver = (uint8_t)((t->state & COOP_PRIV_TASK_PENDING) &&
+                                          !(t->flags & COOP_PRIV_TASK_SHIELD));
         st = t->fn(t);
         if (st == COOP_YIELDED) {
             *loop->ready_tail = t;
@@ -878,6 +1014,7 @@ static void coop_priv_pass(coop_loop_t *loop)
         t = next;
     }
     loop->current = NULL;
+    coop_priv_deliver = 0; /* (only a task's run may deliver its cancel) */
 }
 
 /* Bring the wheel to the port's time and wake the tasks whose timers fired. */
@@ -1060,7 +1197,10 @@ bool coop_priv_shield_end(void)
     if (t == NULL)
         return false;
     t->flags &= (uint8_t)~COOP_PRIV_TASK_SHIELD;
-    return (t->flags & (COOP_PRIV_TASK_CLEANUP | COOP_PRIV_TASK_FINALLY)) == COOP_PRIV_TASK_CLEANUP;
+    if (!(t->state & COOP_PRIV_TASK_PENDING))
+        return false;
+    coop_priv_cancel_lands(t); /* the cancel that came meanwhile */
+    return true;
 }
 
 int coop_loop_run(coop_loop_t *loop)

@@ -11,7 +11,8 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#define COOP_ASSERT(expr, msg) ((expr) ? (void)0 : coop_port_assert_fail("", __FILE__, __LINE__))
+/* no message or file name strings: they would sit in the 2 KB of RAM */
+#define COOP_ASSERT(expr, msg) ((expr) ? (void)0 : coop_port_assert_fail("", "", __LINE__))
 #define COOP_IMPLEMENTATION
 #include "virtual.h"
 
