@@ -32,10 +32,10 @@
  * How a coroutine remembers where it stopped. SWITCH is portable C99 (Duff's
  * device); GOTO uses GCC/Clang computed goto and allows AWAIT inside a switch.
  * Both store a 2-byte coop_lc_t and behave identically otherwise. SWITCH is
- * also the cheaper one where measured (make bench): x86-64 12 vs 18
- * instructions a yield+resume; Cortex-M0+ (GCC 12, -Os) 11 vs 18 with one
- * resume point, 20.8 vs 19.8 with 4 or more, where GCC dispatches a switch
- * through __gnu_thumb1_case_uqi (-fno-jump-tables makes that 12.8 and 14.5
+ * also the cheaper one where measured (make bench): x86-64 14 vs 20
+ * instructions a yield+resume; Cortex-M0+ (GCC 12, -Os) 15 vs 22 with one
+ * resume point, 25 vs 23.8 with 4 or more, where GCC dispatches a switch
+ * through __gnu_thumb1_case_uqi (-fno-jump-tables makes that 17.3 and 19.5
  * with 4 and 8 points). GOTO pays for a label difference computed at run
  * time (GCC does not fold &&a - &&b on Thumb-1) and for the range test that
  * keeps FINALLY and DONE apart from resume offsets. */
