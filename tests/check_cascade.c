@@ -286,6 +286,59 @@ START_TEST(test_three_deep_and_the_task_goes_on_after_none)
 }
 END_TEST
 
+/* Child tasks gathered by the task: cancelling the task cancels them (the
+ * gather's, as asyncio.gather does); each logs its FINALLY. */
+static struct kid {
+    coop_task_t task;
+    char name;
+} kids[2];
+static coop_task_t *const kid_tasks[2] = {&kids[0].task, &kids[1].task};
+
+static coop_status_t kid_fn(coop_task_t *task)
+{
+    struct kid *k = COOP_CONTAINER_OF(task, struct kid, task);
+    ASYNC(task);
+    AWAIT_SLEEP_TICKS(100);
+    log_ev(k->name, E_BODY);
+    FINALLY;
+    log_ev(k->name, E_FIN);
+    ASYNC_END;
+}
+
+static coop_status_t gathering_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    coop_task_spawn(&g_loop, &kids[0].task, kid_fn);
+    coop_task_spawn(&g_loop, &kids[1].task, kid_fn);
+    AWAIT_GATHER(kid_tasks, 2);
+    log_ev('T', E_BODY);
+    FINALLY;
+    log_ev('T', E_FIN);
+    ASYNC_END;
+}
+
+START_TEST(test_cancelled_gather_cancels_its_tasks)
+{
+    /* T gathers two tasks that sleep 100; T is cancelled at 10: T's FINALLY
+     * at 10, and both children's (cancelled by the gather) at 10 */
+    memset(kids, 0, sizeof kids);
+    kids[0].name = 'x';
+    kids[1].name = 'y';
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &T.task, gathering_fn), COOP_OK);
+    K.at = 10;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &K.task, canceller_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_uint_eq(nev, 3);
+    expect(0, 'T', E_FIN, 10);
+    expect(1, 'x', E_FIN, 10);
+    expect(2, 'y', E_FIN, 10);
+    ck_assert_int_eq(coop_task_result(&kids[0].task), COOP_ECANCELED);
+    ck_assert_int_eq(coop_task_result(&kids[1].task), COOP_ECANCELED);
+    ck_assert_int_eq(coop_task_result(&T.task), COOP_ECANCELED);
+    ck_assert_uint_eq(coop_now(), coop_tick_add(T0, 10));
+}
+END_TEST
+
 Suite *coop_cascade_suite(void);
 Suite *coop_cascade_suite(void)
 {
@@ -299,6 +352,7 @@ Suite *coop_cascade_suite(void)
     tcase_add_test(tc, test_shield_in_a_child_holds_the_cancel);
     tcase_add_test(tc, test_cancel_before_the_first_run_skips_the_body);
     tcase_add_test(tc, test_three_deep_and_the_task_goes_on_after_none);
+    tcase_add_test(tc, test_cancelled_gather_cancels_its_tasks);
     suite_add_tcase(s, tc);
     return s;
 }

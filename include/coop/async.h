@@ -149,7 +149,7 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
         COOP_PRIV_LC_MARK(n);                                    \
         return (status);                                         \
         COOP_PRIV_LC_LABEL(n);                                   \
-        COOP_PRIV_CANCEL_POINT();                           \
+        COOP_PRIV_CANCEL_POINT();                                \
     } while (0)
 
 #define COOP_YIELD() COOP_PRIV_SUSPEND(COOP_PRIV_ID, COOP_YIELDED)
@@ -158,7 +158,7 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
     do {                                                         \
         COOP_PRIV_LC_MARK(n);                                    \
         COOP_PRIV_LC_LABEL_FT(n);                                \
-        COOP_PRIV_CANCEL_POINT();                           \
+        COOP_PRIV_CANCEL_POINT();                                \
         if (!(cond))                                             \
             return COOP_YIELDED;                                 \
     } while (0)
@@ -167,12 +167,17 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
 /* Park-style wait: `op` is evaluated at each resume and returns COOP_DONE when
  * the wait is over, otherwise the status to suspend with (it has parked the
  * task where something will wake it). Used by the scheduler's AWAIT forms. */
-#define COOP_PRIV_AWAIT_OP(n, op)                                \
+#define COOP_PRIV_AWAIT_OP(n, op) COOP_PRIV_AWAIT_OP_OR(n, op, (void)0)
+/* The same; `on_cancel` runs when a cancel of the task reaches this wait
+ * (AWAIT_GATHER cancels the tasks it gathers, as asyncio.gather does). */
+#define COOP_PRIV_AWAIT_OP_OR(n, op, on_cancel)                  \
     do {                                                         \
         coop_status_t coop_priv_st;                              \
         COOP_PRIV_LC_MARK(n);                                    \
         COOP_PRIV_LC_LABEL_FT(n);                                \
-        COOP_PRIV_CANCEL_POINT();                           \
+        if (!coop_priv_fin && COOP_PRIV_UNLIKELY(coop_priv_deliver != 0)) \
+            on_cancel;                                           \
+        COOP_PRIV_CANCEL_POINT();                                \
         coop_priv_st = (op);                                     \
         if (coop_priv_st != COOP_DONE)                           \
             return coop_priv_st;                                 \

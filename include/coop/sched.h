@@ -46,7 +46,8 @@
  *   AWAIT_SLEEP_TICKS(n)    the same in ticks
  *   AWAIT_SLEEP_UNTIL(t)    until tick t (no wait if t has passed)
  *   AWAIT_JOIN(task)        until `task` has ended (normally or cancelled)
- *   AWAIT_GATHER(tasks, n)  until every task of the array has ended
+ *   AWAIT_GATHER(tasks, n)  until every task of the array has ended (if
+ *                           the waiting task is cancelled, they are too)
  *   AWAIT_ANY(tasks, n, i)  until one of them has ended (i: its index)
  *   AWAIT_FOR(rc, ms, AWAIT_x(...))   any wait with a deadline: rc is
  *                           COOP_OK or COOP_ETIMEDOUT (AWAIT_FOR_TICKS too)
@@ -360,9 +361,10 @@ bool coop_priv_deadline_cancels_child(void);
 void coop_priv_shield_begin(void);
 bool coop_priv_shield_end(void);
 
-/* Cancel every task of the array that is alive (for a FINALLY section that
- * owns child tasks: cancel them, then AWAIT_GATHER them). Returns how many
- * were cancelled now. */
+/* Cancel every task of the array that is alive. Returns how many were
+ * cancelled now. (A task cancelled while in AWAIT_GATHER cancels the tasks
+ * it gathers by itself; its FINALLY may AWAIT_GATHER them to wait for their
+ * ends.) */
 size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n);
 
 #ifdef __cplusplus
@@ -384,7 +386,9 @@ size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n);
 #define COOP_AWAIT_SLEEP_MS(ms) COOP_AWAIT_SLEEP_TICKS(coop_ticks_from_ms(ms))
 #define COOP_AWAIT_SLEEP_UNTIL(tick) COOP_PRIV_SLEEP(COOP_PRIV_ID, coop_priv_sleep_until(tick))
 #define COOP_AWAIT_JOIN(task) COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_join(task))
-#define COOP_AWAIT_GATHER(tasks, n) COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_gather((tasks), (n)))
+#define COOP_AWAIT_GATHER(tasks, n)                                    \
+    COOP_PRIV_AWAIT_OP_OR(COOP_PRIV_ID, coop_priv_gather((tasks), (n)),     \
+                          (void)coop_task_cancel_all((tasks), (n)))
 #define COOP_AWAIT_ANY(tasks, n, index) \
     COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_any((tasks), (n), &(index)))
 
