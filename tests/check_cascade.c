@@ -339,6 +339,87 @@ START_TEST(test_cancelled_gather_cancels_its_tasks)
 }
 END_TEST
 
+/* The task calls its chain under a deadline of `ms`, then logs its rc. */
+static int call_rc;
+static uint32_t call_ms;
+static coop_status_t timed_task_fn(coop_task_t *task)
+{
+    (void)task;
+    ASYNC(task);
+    AWAIT_CALL_FOR(call_rc, call_ms, T.first, co_fn(T.first));
+    log_ev('T', E_BODY);
+    FINALLY;
+    log_ev('T', E_FIN);
+    ASYNC_END;
+}
+
+START_TEST(test_call_for_deadline_unwinds_grandchildren)
+{
+    /* T -> AWAIT_CALL_FOR(20 ms) A -> B, B sleeps 100: at 20 B's FINALLY,
+     * then A's; the cancel stops there: rc COOP_ETIMEDOUT, T goes on */
+    T.first = &A;
+    A.call = &B;
+    B.sleep = 100;
+    A.sleep = 100;
+    call_ms = 20;
+    call_rc = 99;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &T.task, timed_task_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(call_rc, COOP_ETIMEDOUT);
+    ck_assert_uint_eq(nev, 6);
+    expect(0, 'B', E_FIN, 20);
+    expect(1, 'B', E_FIN_END, 20);
+    expect(2, 'A', E_FIN, 20);
+    expect(3, 'A', E_FIN_END, 20);
+    expect(4, 'T', E_BODY, 20);
+    expect(5, 'T', E_FIN, 20);
+    ck_assert_int_eq(coop_task_result(&T.task), COOP_OK);
+    ck_assert_uint_eq(coop_priv_cancels, 0);
+}
+END_TEST
+
+START_TEST(test_call_for_in_time_and_then_cancelled)
+{
+    /* the chain ends in time (B and A sleep 5 each: rc OK at 10); a cancel
+     * of T while it later waits in the chain again is the task's */
+    T.first = &A;
+    A.call = &B;
+    B.sleep = 5;
+    A.sleep = 5;
+    call_ms = 50;
+    call_rc = 99;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &T.task, timed_task_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(call_rc, COOP_OK);
+    ck_assert_uint_eq(nev, 8);
+    expect(0, 'B', E_BODY, 5);
+    expect(3, 'A', E_BODY, 10);
+    expect(6, 'T', E_BODY, 10);
+    expect(7, 'T', E_FIN, 10);
+    ck_assert_uint_eq(coop_priv_cancels, 0);
+
+    /* cancelled at 3, under the deadline: the task's cancel goes all the
+     * way up (B, A, then T's FINALLY; T's body never runs on) */
+    setup();
+    T.first = &A;
+    A.call = &B;
+    B.sleep = 100;
+    call_ms = 50;
+    call_rc = 99;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &T.task, timed_task_fn), COOP_OK);
+    K.at = 3;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &K.task, canceller_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_uint_eq(nev, 5);
+    expect(0, 'B', E_FIN, 3);
+    expect(2, 'A', E_FIN, 3);
+    expect(4, 'T', E_FIN, 3);
+    ck_assert_int_eq(call_rc, 99); /* AWAIT_CALL_FOR never ended */
+    ck_assert_int_eq(coop_task_result(&T.task), COOP_ECANCELED);
+    ck_assert_uint_eq(coop_priv_cancels, 0);
+}
+END_TEST
+
 Suite *coop_cascade_suite(void);
 Suite *coop_cascade_suite(void)
 {
@@ -353,6 +434,8 @@ Suite *coop_cascade_suite(void)
     tcase_add_test(tc, test_cancel_before_the_first_run_skips_the_body);
     tcase_add_test(tc, test_three_deep_and_the_task_goes_on_after_none);
     tcase_add_test(tc, test_cancelled_gather_cancels_its_tasks);
+    tcase_add_test(tc, test_call_for_deadline_unwinds_grandchildren);
+    tcase_add_test(tc, test_call_for_in_time_and_then_cancelled);
     suite_add_tcase(s, tc);
     return s;
 }

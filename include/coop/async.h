@@ -187,7 +187,10 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
  * deeper; a cancel reaches the innermost coroutine first and each one's
  * FINALLY runs before its caller's. A child called from a FINALLY section is
  * cleanup: a pending cancel does not reach into it. */
-#define COOP_PRIV_AWAIT_CALL(n, ctx, call)                       \
+#define COOP_PRIV_AWAIT_CALL(n, ctx, call) COOP_PRIV_AWAIT_CALL_X(n, ctx, call, coop_priv_cancel_hook())
+/* `after`: whether the caller goes to its FINALLY once the child has ended
+ * while a cancel is under way (AWAIT_CALL_FOR stops its deadline's there). */
+#define COOP_PRIV_AWAIT_CALL_X(n, ctx, call, after)                    \
     do {                                                         \
         coop_status_t coop_priv_st;                              \
         uint8_t coop_priv_deliver_was;                           \
@@ -205,7 +208,7 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
         if (coop_priv_st != COOP_DONE)                           \
             return coop_priv_st;                                 \
         if (!coop_priv_fin && COOP_PRIV_UNLIKELY(coop_priv_cancels != 0) && \
-            coop_priv_cancel_hook())                             \
+            (after))                                             \
             COOP_ASYNC_RETURN();                                 \
     } while (0)
 #define COOP_AWAIT_CALL(ctx, call) COOP_PRIV_AWAIT_CALL(COOP_PRIV_ID, ctx, call)

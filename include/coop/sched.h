@@ -353,9 +353,12 @@ static inline bool coop_priv_woken(const coop_task_t *t, const coop_waitq_t *q)
  * wait is a child coroutine's), and end it: COOP_OK or COOP_ETIMEDOUT. */
 void coop_priv_deadline_start(uint32_t ticks, bool call_form);
 int coop_priv_deadline_end(void);
-/* AWAIT_CALL_FOR at each resume: true once, when the deadline has passed and
- * the child must be cancelled (its FINALLY then runs without the deadline). */
-bool coop_priv_deadline_cancels_child(void);
+/* AWAIT_CALL_FOR, before each call of its child: once the deadline has
+ * passed, the child is cancelled (a cancel that reaches its innermost
+ * coroutine and unwinds to it, whose FINALLY sections run without the
+ * deadline); after the child has ended, that cancel stops here. */
+void coop_priv_deadline_reaches_child(void);
+bool coop_priv_deadline_after_call(void);
 /* COOP_SHIELD_BEGIN / COOP_SHIELD_END; the latter is true if a cancel came
  * meanwhile (the task then goes to its FINALLY section). */
 void coop_priv_shield_begin(void);
@@ -412,14 +415,16 @@ size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n);
     } while (0)
 
 /* AWAIT_CALL_FOR(rc, ms, ctx, call): AWAIT_CALL with a deadline. When the
- * deadline comes first, the child is cancelled: its FINALLY section runs
- * (with no deadline) to its end, then rc is COOP_ETIMEDOUT (asyncio's
+ * deadline comes first, the child is cancelled as a task is, with the child
+ * coroutines it awaits: their FINALLY sections run (with no deadline),
+ * innermost first; the cancel stops here and rc is COOP_ETIMEDOUT (asyncio's
  * wait_for on a coroutine). Sleeps in the child end at the deadline too. */
 #define COOP_AWAIT_CALL_FOR(rc, ms, ctx, call)                         \
     do {                                                               \
         coop_priv_deadline_start(coop_ticks_from_ms(ms), true);        \
-        COOP_PRIV_AWAIT_CALL(COOP_PRIV_ID, ctx,                        \
-            (coop_priv_deadline_cancels_child() ? COOP_CO_CANCEL(ctx) : (void)0, (call))); \
+        COOP_PRIV_AWAIT_CALL_X(COOP_PRIV_ID, ctx,                      \
+            (coop_priv_deadline_reaches_child(), (call)),              \
+            coop_priv_deadline_after_call());                          \
         (rc) = coop_priv_deadline_end();                               \
     } while (0)
 
@@ -787,8 +792,9 @@ int coop_task_cancel(coop_task_t *t)
      * (child coroutines first, then their callers', then its own). If that
      * coroutine is in its FINALLY already, it finishes that section: a
      * sleep or a deadline there goes on to its tick (timer.expires). */
+    if (!(t->state & (COOP_PRIV_TASK_PENDING | COOP_PRIV_TASK_UNWIND_MASK)))
+        coop_priv_cancels++; /* (else AWAIT_CALL_FOR's deadline counted it) */
     t->state |= COOP_PRIV_TASK_PENDING;
-    coop_priv_cancels++;
     coop_timer_cancel(&t->timer);
     if (state == COOP_TASK_SLEEPING) {
         coop_priv_make_ready_new(t);
@@ -812,7 +818,8 @@ int coop_task_cancel(coop_task_t *t)
 static void coop_priv_cancel_arrives(coop_task_t *t)
 {
     coop_timer_cancel(&t->timer);
-    t->flags &= (uint8_t)~COOP_PRIV_TASK_DEADLINE;
+    if (t->flags & COOP_PRIV_TASK_CLEANUP) /* (AWAIT_CALL_FOR's own cancel keeps CALL) */
+        t->flags &= (uint8_t)~COOP_PRIV_TASK_DEADLINE;
 }
 
 /* A cancel woke t's timer off: re-arm it at its tick if that is still ahead
@@ -1175,15 +1182,30 @@ int coop_priv_deadline_end(void)
     return late ? COOP_ETIMEDOUT : COOP_OK;
 }
 
-bool coop_priv_deadline_cancels_child(void)
+void coop_priv_deadline_reaches_child(void)
 {
     coop_task_t *t = coop_task_current();
     const uint8_t due = COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED | COOP_PRIV_TASK_CALL;
     if (t == NULL || (t->flags & due) != due)
-        return false;
-    /* the child's FINALLY runs with no deadline; CALL alone says "timed out" */
+        return;
+    /* the child's FINALLY sections run with no deadline; CALL alone says
+     * "timed out" (coop_priv_deadline_end) */
     t->flags &= (uint8_t)~(COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED);
-    return true;
+    if (!(t->state & (COOP_PRIV_TASK_PENDING | COOP_PRIV_TASK_UNWIND_MASK)))
+        coop_priv_cancels++;
+    t->state |= COOP_PRIV_TASK_PENDING;
+    coop_priv_deliver = !(t->flags & COOP_PRIV_TASK_SHIELD);
+}
+
+bool coop_priv_deadline_after_call(void)
+{
+    coop_task_t *t = coop_task_current();
+    if (t != NULL && !(t->flags & COOP_PRIV_TASK_CLEANUP) &&
+        (t->flags & (COOP_PRIV_TASK_CALL | COOP_PRIV_TASK_TIMED)) == COOP_PRIV_TASK_CALL) {
+        coop_priv_unwound(t); /* the deadline's cancel stops at AWAIT_CALL_FOR */
+        return false;
+    }
+    return coop_priv_cancel_after_call();
 }
 
 void coop_priv_shield_begin(void)
