@@ -370,6 +370,16 @@ bool coop_priv_shield_end(void);
  * ends.) */
 size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n);
 
+/* AWAIT_GATHER, when a cancel reaches it: cancel the gathered tasks. Through
+ * a pointer that only a cancel sets, so a program that cancels nothing does
+ * not link the cancel code (AVR: 390 bytes). */
+extern size_t (*coop_priv_cancel_all_fn)(coop_task_t *const *tasks, size_t n);
+static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t n)
+{
+    if (coop_priv_cancel_all_fn != NULL)
+        (void)coop_priv_cancel_all_fn(tasks, n);
+}
+
 #ifdef __cplusplus
 }
 #endif
@@ -391,7 +401,7 @@ size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n);
 #define COOP_AWAIT_JOIN(task) COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_join(task))
 #define COOP_AWAIT_GATHER(tasks, n)                                    \
     COOP_PRIV_AWAIT_OP_OR(COOP_PRIV_ID, coop_priv_gather((tasks), (n)),     \
-                          (void)coop_task_cancel_all((tasks), (n)))
+                          coop_priv_gather_cancelled((tasks), (n)))
 #define COOP_AWAIT_ANY(tasks, n, index) \
     COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_any((tasks), (n), &(index)))
 
@@ -464,6 +474,7 @@ size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n);
 
 coop_loop_t *coop_priv_running;
 coop_loop_t *coop_priv_loop;
+size_t (*coop_priv_cancel_all_fn)(coop_task_t *const *tasks, size_t n);
 coop_call_t *volatile coop_priv_inbox;
 
 void coop_call_init(coop_call_t *call, coop_call_fn fn)
@@ -784,6 +795,7 @@ int coop_task_cancel(coop_task_t *t)
         return COOP_EBUSY;
     t->flags |= COOP_PRIV_TASK_CLEANUP;
     t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* FINALLY's sleeps count from now */
+    coop_priv_cancel_all_fn = coop_task_cancel_all; /* for the gathers it reaches */
     if (t->lc == COOP_PRIV_LC_START) {
         t->lc = COOP_PRIV_LC_FINALLY; /* never ran: straight to its FINALLY */
         return COOP_OK;
@@ -1191,6 +1203,7 @@ void coop_priv_deadline_reaches_child(void)
     /* the child's FINALLY sections run with no deadline; CALL alone says
      * "timed out" (coop_priv_deadline_end) */
     t->flags &= (uint8_t)~(COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED);
+    coop_priv_cancel_all_fn = coop_task_cancel_all; /* for the gathers it reaches */
     if (!(t->state & (COOP_PRIV_TASK_PENDING | COOP_PRIV_TASK_UNWIND_MASK)))
         coop_priv_cancels++;
     t->state |= COOP_PRIV_TASK_PENDING;
