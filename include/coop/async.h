@@ -31,6 +31,9 @@
  *     arguments are evaluated exactly once.
  *  6. C++: a resume point may not jump over an initialised declaration; declare
  *     without initialiser or keep the value in the struct (rule 1).
+ *  7. FINALLY stands at the top level of the body, as ASYNC and ASYNC_END do
+ *     (it ends the body's block and opens the cleanup's; a resume point knows
+ *     from that which side it is on, and a cancel only reaches the body).
  *
  * Statuses a coroutine returns (coop_status_t): COOP_DONE (0, finished),
  * COOP_YIELDED (run me again soon), COOP_WAITING (parked on a timer or a wait
