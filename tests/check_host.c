@@ -105,7 +105,11 @@ static coop_status_t sleeper_fn(coop_task_t *task)
     coop_tick_t now;
     ASYNC(task);
     while (s->wakes < s->count) {
-        s->due = coop_tick_add(coop_loop_now(coop_task_loop(task)), coop_ticks_from_ms(s->period_ms));
+        /* the first sleep counts from the pass's time; each later one from
+         * the tick the task was due (periodic sleeps do not drift, so a late
+         * wake-up does not move the next deadline) */
+        s->due = coop_tick_add(s->wakes == 0 ? coop_loop_now(coop_task_loop(task)) : s->due,
+                               coop_ticks_from_ms(s->period_ms));
         AWAIT_SLEEP_MS(s->period_ms);
         now = coop_port_now();
         if (!coop_tick_reached(now, s->due) || !coop_tick_reached(coop_loop_now(coop_task_loop(task)), s->due))
