@@ -197,22 +197,9 @@ static uint64_t coop_priv_host_ns(void)
            (uint64_t)ts.tv_nsec - (uint64_t)coop_priv_host.t0.tv_nsec;
 }
 
-static uint64_t coop_priv_host_ticks(uint64_t ns)
-{
-    return ns / COOP_PRIV_NS_PER_S * COOP_TICK_HZ +
-           ns % COOP_PRIV_NS_PER_S * COOP_TICK_HZ / COOP_PRIV_NS_PER_S;
-}
-
-/* The first nanosecond of tick `t`. */
-static uint64_t coop_priv_host_tick_ns(uint64_t t)
-{
-    return t / COOP_TICK_HZ * COOP_PRIV_NS_PER_S +
-           (t % COOP_TICK_HZ * COOP_PRIV_NS_PER_S + COOP_TICK_HZ - 1) / COOP_TICK_HZ;
-}
-
 coop_tick_t coop_port_now(void)
 {
-    return (coop_tick_t)coop_priv_host_ticks(coop_priv_host_ns());
+    return (coop_tick_t)coop_ticks_from_ns(coop_priv_host_ns());
 }
 
 /* Give the terminal back. Async-signal-safe (handlers call it), idempotent. */
@@ -684,11 +671,11 @@ bool coop_port_idle(bool has_deadline, coop_tick_t deadline)
         return true; /* a key came in: let the loop look */
     now_ns = coop_priv_host_ns();
     if (has_deadline) {
-        uint64_t now_t = coop_priv_host_ticks(now_ns);
+        uint64_t now_t = coop_ticks_from_ns(now_ns);
         coop_stick_t d = coop_tick_diff(deadline, (coop_tick_t)now_t);
         if (d <= 0)
             return true;
-        target = coop_priv_host_tick_ns(now_t + (uint64_t)d);
+        target = coop_tick_start_ns(now_t + (uint64_t)d);
         has_target = true;
     }
     if (coop_priv_host.has_next && (!has_target || coop_priv_host_event_ns() < target)) {

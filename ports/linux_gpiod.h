@@ -322,22 +322,9 @@ static uint64_t coop_priv_gpiod_ns(void)
     return now - coop_priv_gpiod.t0;
 }
 
-static uint64_t coop_priv_gpiod_ticks(uint64_t ns)
-{
-    return ns / COOP_PRIV_GPIOD_NS_PER_S * COOP_TICK_HZ +
-           ns % COOP_PRIV_GPIOD_NS_PER_S * COOP_TICK_HZ / COOP_PRIV_GPIOD_NS_PER_S;
-}
-
-/* The first nanosecond of tick `t`. */
-static uint64_t coop_priv_gpiod_tick_ns(uint64_t t)
-{
-    return t / COOP_TICK_HZ * COOP_PRIV_GPIOD_NS_PER_S +
-           (t % COOP_TICK_HZ * COOP_PRIV_GPIOD_NS_PER_S + COOP_TICK_HZ - 1) / COOP_TICK_HZ;
-}
-
 coop_tick_t coop_port_now(void)
 {
-    return (coop_tick_t)coop_priv_gpiod_ticks(coop_priv_gpiod_ns());
+    return (coop_tick_t)coop_ticks_from_ns(coop_priv_gpiod_ns());
 }
 
 uint64_t coop_gpiod_edge_ns(void)
@@ -348,7 +335,7 @@ uint64_t coop_gpiod_edge_ns(void)
 coop_tick_t coop_gpiod_edge_ticks(void)
 {
     (void)coop_priv_gpiod_ns(); /* t0 set */
-    return (coop_tick_t)coop_priv_gpiod_ticks(coop_priv_gpiod.edge_ns - coop_priv_gpiod.t0);
+    return (coop_tick_t)coop_ticks_from_ns(coop_priv_gpiod.edge_ns - coop_priv_gpiod.t0);
 }
 
 unsigned long coop_gpiod_edge_seqno(void)
@@ -1132,11 +1119,11 @@ bool coop_port_idle(bool has_deadline, coop_tick_t deadline)
         return false; /* nothing could ever wake us */
     coop_priv_gpiod_wake_fd();
     if (has_deadline) {
-        uint64_t now_t = coop_priv_gpiod_ticks(now_ns);
+        uint64_t now_t = coop_ticks_from_ns(now_ns);
         coop_stick_t d = coop_tick_diff(deadline, (coop_tick_t)now_t);
         if (d <= 0)
             return true;
-        target = coop_priv_gpiod_tick_ns(now_t + (uint64_t)d);
+        target = coop_tick_start_ns(now_t + (uint64_t)d);
         if (target <= now_ns)
             return true;
         if (coop_priv_gpiod_irq.timer1 > 0) {

@@ -69,6 +69,19 @@ static inline uint32_t coop_ticks_from_ms(uint32_t ms)
 #endif
 }
 
+/* For ports whose clock counts nanoseconds (host, Linux gpiod): the tick a
+ * nanosecond time falls in, and the first nanosecond of tick t (rounded up,
+ * so a sleep to it never ends inside the tick before). */
+static inline uint64_t coop_ticks_from_ns(uint64_t ns)
+{
+    return ns / 1000000000u * COOP_TICK_HZ + ns % 1000000000u * COOP_TICK_HZ / 1000000000u;
+}
+static inline uint64_t coop_tick_start_ns(uint64_t t)
+{
+    return t / COOP_TICK_HZ * 1000000000u +
+           (t % COOP_TICK_HZ * 1000000000u + COOP_TICK_HZ - 1) / COOP_TICK_HZ;
+}
+
 #ifdef __cplusplus
 }
 #endif
