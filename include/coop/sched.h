@@ -388,10 +388,7 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
  * in a FINALLY section, where the cancel does not stop it, it sleeps on.) */
 #define COOP_PRIV_SLEEP(n, start)                                \
     do {                                                         \
-        COOP_PRIV_LC_MARK(n);                                    \
-        return (start);                                          \
-        COOP_PRIV_LC_LABEL(n);                                   \
-        COOP_PRIV_CANCEL_POINT();                                \
+        COOP_PRIV_SUSPEND(n, start);                             \
         if (coop_priv_fin && COOP_PRIV_UNLIKELY(coop_priv_cancels != 0) && coop_priv_sleep_again()) \
             return COOP_WAITING;                                 \
     } while (0)
