@@ -39,7 +39,8 @@
  *   BOARD_BUTTON3 PD4 (D4)                       BOARD_BUTTON4 PD5 (D5)
  *   Buttons connect the pin to ground; inputs use the internal pull-up.
  *   coop_board_printf writes a line to USART0 (TX on D1) at COOP_AVR_BAUD,
- *   with a small formatter: %d %u %x %c %s %%, l for long (no width).
+ *   with a small formatter: %d %u %x %c %s %%, l for long (no width);
+ *   coop_board_puts writes a line as it is, without linking the formatter.
  *
  * Interrupts: write the ISR yourself and hand off to a coop object, or use
  * the one-liners below; then enable the source:
@@ -87,6 +88,7 @@
 /* The critical section, inlined: save SREG, mask; put SREG back. */
 #define COOP_PORT_ATOMIC 0
 #define COOP_IRQ_STATE_TYPE uint8_t
+#define COOP_PORT_HAS_PUTS 1 /* coop_board_puts without the formatter */
 static inline uint8_t coop_priv_avr_irq_save(void)
 {
     uint8_t s = SREG;
@@ -485,6 +487,12 @@ static void coop_priv_avr_puts(const char *s)
 {
     while (*s != '\0')
         coop_priv_avr_putc(*s++);
+}
+
+void coop_board_puts(const char *line)
+{
+    coop_priv_avr_puts(line);
+    coop_priv_avr_puts("\r\n");
 }
 
 void coop_board_init(void)

@@ -58,7 +58,7 @@ static coop_status_t main_fn(coop_task_t *task)
     ASYNC(task);
     coop_task_spawn(&loop, &led1.task, blink_fn); /* it starts running soon */
     AWAIT_JOIN(&led1.task);                       /* until it has finished */
-    coop_board_printf("done");
+    coop_board_puts("done");
     ASYNC_END;
 }
 

@@ -57,7 +57,7 @@ static coop_status_t main_fn(coop_task_t *task)
     coop_task_spawn(&loop, &led1.task, blink_fn);
     coop_task_spawn(&loop, &led2.task, blink_fn);
     AWAIT_GATHER(leds, 2); /* until both have finished */
-    coop_board_printf("done");
+    coop_board_puts("done");
     ASYNC_END;
 }
 

@@ -12,6 +12,7 @@
  *     coop_pin_input(BOARD_BUTTON1, COOP_PULL_UP);
  *     if (!coop_pin_read(BOARD_BUTTON1)) coop_pin_toggle(BOARD_LED1);
  *     coop_board_printf("interval is now %u ms", ms);
+ *     coop_board_puts("done");                   // a line, no formatting
  *
  * A port whose pins need another type defines COOP_PIN_TYPE before including
  * coop.h (default uint8_t).
@@ -112,6 +113,9 @@ bool coop_pin_read(coop_pin_t pin);
 int coop_pin_on_edge(coop_pin_t pin, int edges, coop_pin_edge_cb isr);
 /* One line of text for the user (no '\n' needed). */
 void coop_board_printf(const char *fmt, ...) COOP_PRIV_PRINTF_FMT(1, 2);
+/* One line of text as it is: coop_board_printf without a formatter (on AVR
+ * that leaves out ~500 bytes of flash when nothing else formats). */
+void coop_board_puts(const char *line);
 /* Keys to play when nobody is at the keyboard (PC ports); the string must
  * stay valid. Board ports ignore it. */
 void coop_board_demo_script(const char *script);
@@ -135,6 +139,13 @@ bool coop_priv_board_press(uint32_t dt_ms, uint32_t hold_ms, bool bouncy, uint32
 #ifdef COOP_IMPLEMENTATION
 #ifndef COOP_BOARD_IMPLEMENTED
 #define COOP_BOARD_IMPLEMENTED
+
+#ifndef COOP_PORT_HAS_PUTS /* a port with a cheaper one defines it */
+void coop_board_puts(const char *line)
+{
+    coop_board_printf("%s", line);
+}
+#endif
 
 static bool coop_priv_script_sep(char c)
 {

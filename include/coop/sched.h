@@ -370,10 +370,21 @@ bool coop_priv_shield_end(void);
  * ends.) */
 size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n);
 
-/* AWAIT_GATHER, when a cancel reaches it: cancel the gathered tasks. Through
- * a pointer that only a cancel sets, so a program that cancels nothing does
- * not link the cancel code (AVR: 390 bytes). */
+/* Features a program pays for only when it uses them. The loop reaches the
+ * code of cancels and of deadlines through pointers that only their entry
+ * points set (coop_task_cancel, AWAIT_FOR, AWAIT_CALL_FOR): a program that
+ * never cancels and sets no deadline does not link that code (AVR blink2:
+ * ~750 bytes). Until then the flags they test are never set, so the pointers
+ * are never followed while NULL. */
 extern size_t (*coop_priv_cancel_all_fn)(coop_task_t *const *tasks, size_t n);
+/* The deadline's share of a timer that fired, of a sleep and of a wait, for a
+ * task inside AWAIT_FOR / AWAIT_CALL_FOR (COOP_PRIV_TASK_TIMED or EXPIRED). */
+struct coop_priv_timed_ops {
+    void (*fired)(coop_task_t *t, uint8_t state);
+    coop_status_t (*sleep)(coop_task_t *t, uint32_t ticks);
+    coop_status_t (*wait)(coop_task_t *t);
+};
+extern const struct coop_priv_timed_ops *coop_priv_timed;
 static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t n)
 {
     if (coop_priv_cancel_all_fn != NULL)
@@ -472,6 +483,7 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
 coop_loop_t *coop_priv_running;
 coop_loop_t *coop_priv_loop;
 size_t (*coop_priv_cancel_all_fn)(coop_task_t *const *tasks, size_t n);
+const struct coop_priv_timed_ops *coop_priv_timed;
 coop_call_t *volatile coop_priv_inbox;
 
 void coop_call_init(coop_call_t *call, coop_call_fn fn)
@@ -584,6 +596,14 @@ static bool coop_priv_cancel_after_call(void)
     return true;
 }
 
+/* A cancel is under way from now on: link the code that delivers it. */
+static void coop_priv_cancels_on(void)
+{
+    coop_priv_delivered_hook = coop_priv_cancel_delivered;
+    coop_priv_cancel_hook = coop_priv_cancel_after_call;
+    coop_priv_cancel_all_fn = coop_task_cancel_all; /* for the gathers it reaches */
+}
+
 /* Queue t for the next pass. Its waitq field is the caller's business: a
  * task leaving a sleep must have it cleared (coop_priv_make_ready_new). */
 static void coop_priv_make_ready(coop_task_t *t)
@@ -693,15 +713,10 @@ coop_status_t coop_priv_wait_in(coop_waitq_t *q)
     if (self == NULL)
         return COOP_YIELDED;
     coop_priv_consume_wake(self); /* woken, and waiting again: the wake is used */
-    if ((self->state & COOP_PRIV_TASK_PENDING) &&
-        (self->flags & (COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED)) == COOP_PRIV_TASK_TIMED &&
-        !coop_priv_rearm(self))
-        self->flags |= COOP_PRIV_TASK_EXPIRED; /* a cancel took its deadline's timer */
-    if (self->flags & COOP_PRIV_TASK_EXPIRED) {
-        if (self->flags & COOP_PRIV_TASK_CALL)
-            return COOP_YIELDED; /* AWAIT_CALL_FOR cancels the child at its resume */
-        self->flags &= (uint8_t)~COOP_PRIV_TASK_TIMED; /* gave up: ETIMEDOUT */
-        return COOP_DONE;
+    if (self->flags & (COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED)) {
+        coop_status_t st = coop_priv_timed->wait(self); /* (set by AWAIT_FOR) */
+        if (st != COOP_WAITING)
+            return st;
     }
     coop_priv_waitq_push(q, self);
     self->u.q.waitq = q;
@@ -723,8 +738,6 @@ static void coop_priv_task_finally(coop_lc_t *lc)
 void coop_loop_init(coop_loop_t *loop)
 {
     coop_priv_finally_hook = coop_priv_task_finally;
-    coop_priv_delivered_hook = coop_priv_cancel_delivered;
-    coop_priv_cancel_hook = coop_priv_cancel_after_call;
     coop_priv_cancels = 0;
     coop_priv_deliver = 0;
     coop_priv_call_depth = 0;
@@ -779,6 +792,7 @@ int coop_task_cancel(coop_task_t *t)
     if (state >= COOP_TASK_DONE ||
         (t->flags & (COOP_PRIV_TASK_CLEANUP | COOP_PRIV_TASK_FINALLY)))
         return COOP_EALREADY;
+    coop_priv_cancels_on();
     if (t->flags & COOP_PRIV_TASK_SHIELD) {
         /* COOP_SHIELD_END delivers it */
         t->flags |= COOP_PRIV_TASK_CLEANUP;
@@ -792,7 +806,6 @@ int coop_task_cancel(coop_task_t *t)
         return COOP_EBUSY;
     t->flags |= COOP_PRIV_TASK_CLEANUP;
     t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* FINALLY's sleeps count from now */
-    coop_priv_cancel_all_fn = coop_task_cancel_all; /* for the gathers it reaches */
     if (t->lc == COOP_PRIV_LC_START) {
         t->lc = COOP_PRIV_LC_FINALLY; /* never ran: straight to its FINALLY */
         return COOP_OK;
@@ -956,24 +969,12 @@ coop_status_t coop_priv_sleep(uint32_t ticks)
     COOP_ASSERT(t != NULL, "AWAIT_SLEEP: no task is running (sleep only inside a task)");
     if (t == NULL || ticks == 0)
         return COOP_YIELDED;
-    if (t->flags & COOP_PRIV_TASK_TIMED) {
-        /* under a deadline (a child of AWAIT_CALL_FOR): the timer holds the
-         * deadline; the sleep ends at the earlier of the two, and keeps the
-         * deadline in sleep_left meanwhile */
-        coop_tick_t deadline = t->timer.expires;
-        coop_stick_t d = coop_tick_diff(deadline, coop_priv_loop->wheel.now);
-        if (t->flags & COOP_PRIV_TASK_EXPIRED)
-            return COOP_YIELDED; /* the caller cancels the child at its resume */
-        t->u.sleep_left = deadline;
-        if (d > 0 && ticks < (uint32_t)d)
-            coop_wheel_insert(&coop_priv_loop->wheel, &t->timer,
-                              coop_tick_add(coop_priv_loop->wheel.now, ticks));
-    } else {
-        /* woken by its own sleep's timer: count from that tick (a late pass
-         * does not shift the period); else from the pass's time */
-        coop_priv_arm(t, (t->state & COOP_PRIV_TASK_ON_TIME) ? t->timer.expires
-                                                             : coop_priv_loop->wheel.now, ticks);
-    }
+    if (t->flags & COOP_PRIV_TASK_TIMED)
+        return coop_priv_timed->sleep(t, ticks); /* (set by AWAIT_CALL_FOR) */
+    /* woken by its own sleep's timer: count from that tick (a late pass
+     * does not shift the period); else from the pass's time */
+    coop_priv_arm(t, (t->state & COOP_PRIV_TASK_ON_TIME) ? t->timer.expires
+                                                         : coop_priv_loop->wheel.now, ticks);
     coop_priv_set_state(t, COOP_TASK_SLEEPING);
     return COOP_WAITING;
 }
@@ -1047,9 +1048,9 @@ static void coop_priv_expire(coop_loop_t *loop)
     while ((tm = coop_wheel_pop(&loop->wheel)) != NULL) {
         coop_task_t *t = COOP_CONTAINER_OF(tm, coop_task_t, timer);
         uint8_t state = COOP_PRIV_TASK_STATE(t);
-        if (!(t->flags & COOP_PRIV_TASK_TIMED)) {
-            if (state != COOP_TASK_SLEEPING)
-                continue;
+        if (t->flags & COOP_PRIV_TASK_TIMED) {
+            coop_priv_timed->fired(t, state); /* (set by AWAIT_FOR) */
+        } else if (state == COOP_TASK_SLEEPING) {
             if (t->u.sleep_left != 0) {
                 /* a chained long sleep: the rest counts from this link's
                  * tick, not from a late pass, so the sleep does not drift */
@@ -1057,22 +1058,6 @@ static void coop_priv_expire(coop_loop_t *loop)
             } else {
                 coop_priv_make_ready_new(t);
                 t->state |= COOP_PRIV_TASK_ON_TIME;
-            }
-            continue;
-        }
-        /* AWAIT_FOR's deadline, or a sleep under it */
-        if (state == COOP_TASK_SLEEPING) {
-            coop_tick_t deadline = (coop_tick_t)t->u.sleep_left;
-            if (tm->expires != deadline)
-                coop_wheel_insert(&loop->wheel, &t->timer, deadline); /* the sleep ended */
-            else
-                t->flags |= COOP_PRIV_TASK_EXPIRED;
-            coop_priv_make_ready_new(t);
-        } else {
-            t->flags |= COOP_PRIV_TASK_EXPIRED;
-            if (state == COOP_TASK_WAITING) {
-                coop_priv_waitq_remove(t->u.q.waitq, t);
-                coop_priv_make_ready_new(t);
             }
         }
     }
@@ -1144,6 +1129,62 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
     return rc;
 }
 
+/* ------------------------------------------------ deadlines (AWAIT_FOR) */
+/* A timer of a task under a deadline fired: the deadline, or a sleep under it. */
+static void coop_priv_timed_fired(coop_task_t *t, uint8_t state)
+{
+    if (state == COOP_TASK_SLEEPING) {
+        coop_tick_t deadline = (coop_tick_t)t->u.sleep_left;
+        if (t->timer.expires != deadline)
+            coop_wheel_insert(&coop_priv_loop->wheel, &t->timer, deadline); /* the sleep ended */
+        else
+            t->flags |= COOP_PRIV_TASK_EXPIRED;
+        coop_priv_make_ready_new(t);
+    } else {
+        t->flags |= COOP_PRIV_TASK_EXPIRED;
+        if (state == COOP_TASK_WAITING) {
+            coop_priv_waitq_remove(t->u.q.waitq, t);
+            coop_priv_make_ready_new(t);
+        }
+    }
+}
+
+/* A sleep under a deadline (a child of AWAIT_CALL_FOR): the timer holds the
+ * deadline; the sleep ends at the earlier of the two, and keeps the deadline
+ * in sleep_left meanwhile. */
+static coop_status_t coop_priv_timed_sleep(coop_task_t *t, uint32_t ticks)
+{
+    coop_tick_t deadline = t->timer.expires;
+    coop_stick_t d = coop_tick_diff(deadline, coop_priv_loop->wheel.now);
+    if (t->flags & COOP_PRIV_TASK_EXPIRED)
+        return COOP_YIELDED; /* the caller cancels the child at its resume */
+    t->u.sleep_left = deadline;
+    if (d > 0 && ticks < (uint32_t)d)
+        coop_wheel_insert(&coop_priv_loop->wheel, &t->timer,
+                          coop_tick_add(coop_priv_loop->wheel.now, ticks));
+    coop_priv_set_state(t, COOP_TASK_SLEEPING);
+    return COOP_WAITING;
+}
+
+/* A wait under a deadline, before it parks: COOP_WAITING (park), or give up. */
+static coop_status_t coop_priv_timed_wait(coop_task_t *t)
+{
+    if ((t->state & COOP_PRIV_TASK_PENDING) &&
+        (t->flags & (COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED)) == COOP_PRIV_TASK_TIMED &&
+        !coop_priv_rearm(t))
+        t->flags |= COOP_PRIV_TASK_EXPIRED; /* a cancel took its deadline's timer */
+    if (!(t->flags & COOP_PRIV_TASK_EXPIRED))
+        return COOP_WAITING;
+    if (t->flags & COOP_PRIV_TASK_CALL)
+        return COOP_YIELDED; /* AWAIT_CALL_FOR cancels the child at its resume */
+    t->flags &= (uint8_t)~COOP_PRIV_TASK_TIMED; /* gave up: ETIMEDOUT */
+    return COOP_DONE;
+}
+
+static const struct coop_priv_timed_ops coop_priv_timed_ops_ = {
+    coop_priv_timed_fired, coop_priv_timed_sleep, coop_priv_timed_wait
+};
+
 void coop_priv_deadline_start(uint32_t ticks, bool call_form)
 {
     coop_task_t *t = coop_task_current();
@@ -1161,6 +1202,7 @@ void coop_priv_deadline_start(uint32_t ticks, bool call_form)
                                              "COOP_TICK_MAX_WAIT ticks (clamped)");
     if (ticks > COOP_TICK_MAX_WAIT)
         ticks = COOP_TICK_MAX_WAIT;
+    coop_priv_timed = &coop_priv_timed_ops_;
     t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* the timer now holds the deadline */
     t->flags |= (uint8_t)(COOP_PRIV_TASK_TIMED | (call_form ? COOP_PRIV_TASK_CALL : 0u));
     if (ticks == 0)
@@ -1200,7 +1242,7 @@ void coop_priv_deadline_reaches_child(void)
     /* the child's FINALLY sections run with no deadline; CALL alone says
      * "timed out" (coop_priv_deadline_end) */
     t->flags &= (uint8_t)~(COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED);
-    coop_priv_cancel_all_fn = coop_task_cancel_all; /* for the gathers it reaches */
+    coop_priv_cancels_on();
     if (!(t->state & (COOP_PRIV_TASK_PENDING | COOP_PRIV_TASK_UNWIND_MASK)))
         coop_priv_cancels++;
     t->state |= COOP_PRIV_TASK_PENDING;

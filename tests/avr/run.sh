@@ -46,6 +46,22 @@ fi
 
 passed=0; failed=0
 t0=$(date +%s)
+# What a program does not use is not linked: blink2 cancels nothing, sets no
+# deadline and formats nothing; press_alert (the keys debouncer waits with
+# AWAIT_FOR, and it prints numbers) is the control that links them.
+linked() { avr-nm "$1" | grep -qE " $2(\.|\$)"; }
+link_ok=1
+for sym in coop_priv_cancel_lands coop_priv_cancel_after_call coop_priv_timed_fired coop_board_printf; do
+  if linked "$BUILD/blink2.elf" "$sym"; then echo "  FAIL blink2 links $sym, which it never uses"; link_ok=0; fi
+done
+for sym in coop_priv_timed_fired coop_board_printf; do
+  if ! linked "$BUILD/press_alert.elf" "$sym"; then echo "  FAIL press_alert does not link $sym (the check above would pass for nothing)"; link_ok=0; fi
+done
+if linked "$BUILD/blink2.elf" coop_priv_sleep && [ "$link_ok" = 1 ]; then
+  passed=$((passed + 1)); echo "  ok   link: blink2 carries no cancel, deadline or formatter code; press_alert does"
+else
+  failed=$((failed + 1)); echo "  FAIL link: unused features linked (or avr-nm saw nothing)"
+fi
 runit() { # mode elf
   if "$H" "$1" "$2" >"$BUILD/$1.$(basename "$2" .elf).log" 2>&1; then
     passed=$((passed + 1)); grep -E '^(ok|FAIL)' "$BUILD/$1.$(basename "$2" .elf).log" | sed 's/^/  /'
