@@ -106,7 +106,7 @@ void coop_priv_ring_posted(coop_call_t *call);
 
 /* Add n to *c, saturating at COOP_COUNT_MAX; returns what did not fit. One
  * indivisible step against interrupts (and threads, with COOP_PORT_ATOMIC). */
-static inline coop_count_t coop_priv_sat_add(volatile coop_count_t *c, coop_count_t n)
+COOP_PRIV_ISR_INLINE coop_count_t coop_priv_sat_add(volatile coop_count_t *c, coop_count_t n)
 {
     coop_count_t add;
 #if COOP_PORT_ATOMIC
@@ -127,7 +127,7 @@ static inline coop_count_t coop_priv_sat_add(volatile coop_count_t *c, coop_coun
 }
 
 /* Add n to *c; what does not fit is counted in *over (itself saturating). */
-static inline void coop_priv_count_add(volatile coop_count_t *c, volatile coop_count_t *over,
+COOP_PRIV_ISR_INLINE void coop_priv_count_add(volatile coop_count_t *c, volatile coop_count_t *over,
                                        coop_count_t n)
 {
     coop_count_t excess = coop_priv_sat_add(c, n);
@@ -165,7 +165,7 @@ static inline coop_count_t coop_priv_count_read(const volatile coop_count_t *c)
 /* ---------------------------------------------------------------- flag */
 
 /* @isr_ok Set the flag: its waiter (if any) wakes; sets before that add up. */
-static inline void coop_flag_set(coop_flag_t *flag)
+COOP_PRIV_ISR_INLINE void coop_flag_set(coop_flag_t *flag)
 {
     coop_priv_count_add(&flag->sets, &flag->overflows, 1);
     coop_call_post(&flag->call);
@@ -198,7 +198,7 @@ static inline coop_count_t coop_flag_overflows(const coop_flag_t *flag)
 /* ---------------------------------------------------------------- counter */
 
 /* @isr_ok Add n (an edge, a pulse) to the counter. */
-static inline void coop_counter_add(coop_counter_t *counter, coop_count_t n)
+COOP_PRIV_ISR_INLINE void coop_counter_add(coop_counter_t *counter, coop_count_t n)
 {
     coop_priv_count_add(&counter->count, &counter->overflows, n);
     coop_call_post(&counter->call);
@@ -226,7 +226,7 @@ static inline coop_count_t coop_counter_overflows(const coop_counter_t *counter)
 
 /* @isr_ok Copy one record in; false (and one more overflow) when full. One
  * producer only. */
-static inline bool coop_ring_push(coop_ring_t *ring, const void *record)
+COOP_PRIV_ISR_INLINE bool coop_ring_push(coop_ring_t *ring, const void *record)
 {
     uint8_t head = ring->head; /* only this producer writes head */
     uint8_t tail = COOP_PRIV_LOAD(&ring->tail);

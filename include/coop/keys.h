@@ -268,7 +268,7 @@ static inline bool coop_keys_pressed(const coop_keys_t *keys, uint8_t key)
  * superseded (only the latest level matters to a debouncer). One ISR per key;
  * several ISRs may feed one object. A key beyond nkeys trips COOP_ASSERT and
  * is ignored. */
-static inline void coop_keys_edge(coop_keys_t *keys, uint8_t key, bool level, coop_tick_t now)
+COOP_PRIV_ISR_INLINE void coop_keys_edge(coop_keys_t *keys, uint8_t key, bool level, coop_tick_t now)
 {
     coop_keys_bits_t bit;
     bool down;
@@ -324,7 +324,7 @@ int coop_edges_init(coop_edges_t *edges, uint8_t mode);
 
 /* @isr_ok An edge: the pin now reads `level` (true: a rising edge, false: a
  * falling one). Counted, and the waiter woken, if the mode counts it. */
-static inline void coop_edges_report(coop_edges_t *edges, bool level)
+COOP_PRIV_ISR_INLINE void coop_edges_report(coop_edges_t *edges, bool level)
 {
     if ((edges->mode & (level ? COOP_EDGES_RISE : COOP_EDGES_FALL)) != 0)
         coop_counter_add(&edges->counter, 1);

@@ -299,7 +299,7 @@ void coop_call_init(coop_call_t *call, coop_call_fn fn);
  * single-core ports, lock-free with threads (COOP_PORT_ATOMIC). Only the post
  * that links the call into the inbox wakes the port (coop_port_wake); later
  * ones find it posted, and the loop checks the inbox before it sleeps. */
-static inline void coop_call_post(coop_call_t *call)
+COOP_PRIV_ISR_INLINE void coop_call_post(coop_call_t *call)
 {
     if (coop_priv_xchg_u8(&call->posted, 1) == 0) {
 #if COOP_PORT_ATOMIC
@@ -1038,11 +1038,19 @@ static void coop_priv_pass(coop_loop_t *loop)
     coop_priv_deliver = 0; /* (only a task's run may deliver its cancel) */
 }
 
-/* Bring the wheel to the port's time and wake the tasks whose timers fired. */
-static void coop_priv_expire(coop_loop_t *loop)
+/* Bring the wheel to the port's time and wake the tasks whose timers fired.
+ * calm: the loop has just idled, and the wheel has no work before calm_until
+ * (1) or none at all (2) (coop_wheel_next said so; a drain arms no timer):
+ * until then, advancing is
+ * only setting the time (an interrupt's task runs ~100 AVR cycles sooner). */
+static void coop_priv_expire(coop_loop_t *loop, uint8_t calm, coop_tick_t calm_until)
 {
     coop_timer_t *tm;
     coop_tick_t now = coop_port_now();
+    if (calm == 2 || (calm == 1 && coop_tick_after(calm_until, now))) {
+        loop->wheel.now = now;
+        return;
+    }
     if (now != loop->wheel.now) /* every armed timer is later than wheel.now */
         coop_wheel_advance(&loop->wheel, now);
     while ((tm = coop_wheel_pop(&loop->wheel)) != NULL) {
@@ -1067,6 +1075,8 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
 {
     coop_loop_t *outer = coop_priv_running;
     int rc = COOP_OK;
+    uint8_t calm = 0;
+    coop_tick_t calm_until = 0;
 
     COOP_ASSERT(loop != NULL, "coop_loop_run: loop is NULL");
     if (loop == NULL)
@@ -1084,7 +1094,8 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
     for (;;) {
         if (COOP_PRIV_LOAD(&coop_priv_inbox) != NULL)
             coop_priv_drain();
-        coop_priv_expire(loop);
+        coop_priv_expire(loop, calm, calm_until);
+        calm = 0;
         if (loop->ready != NULL) {
             coop_priv_pass(loop);
         } else if (loop->alive == 0) {
@@ -1117,6 +1128,8 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
                     break;
                 }
             }
+            calm = (uint8_t)(has ? 1 : 2); /* nothing to expire before `when`, or at all */
+            calm_until = when;
             continue;
         }
         if (bounded && coop_tick_reached(loop->wheel.now, deadline) && loop->alive != 0) {

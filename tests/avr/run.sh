@@ -35,9 +35,9 @@ done
 
 H="$BUILD/harness"
 if [ "${1:-}" = bench ]; then
-  printf '%-44s %8s %8s %8s\n' "AVR atmega328p 16 MHz (avr-gcc -Os -flto)" "flash" "data" "bss"
-  for ex in blink1 blink2 interval_buttons; do
-    avr-size "$BUILD/$ex.elf" | awk -v n="examples/$ex" 'NR==2{printf "%-44s %8d %8d %8d\n", n, $1, $2, $3}'
+  printf '%-44s %8s %8s %8s\n' "AVR atmega328p 16 MHz (avr-gcc -Os -flto)" "flash" "RAM" "(text)"
+  for ex in blink1 blink2 interval_buttons; do # flash: code + the data's initial values; RAM: data + bss
+    avr-size "$BUILD/$ex.elf" | awk -v n="examples/$ex" 'NR==2{printf "%-44s %8d %8d %8d\n", n, $1 + $2, $2 + $3, $1}'
   done
   "$H" bench "$BUILD/bench.elf" | sed -n 's/^bench avr  //p'
   echo "(cycles: simavr, $BUILD/harness bench $BUILD/bench.elf; RAM = data + bss, stack not included)"
