@@ -115,6 +115,16 @@
     ((expr) ? (void)0 : coop_port_assert_fail((msg), __FILE__, __LINE__))
 #endif
 
+/* COOP_PRIV_REFUSE(bad, rc, msg): if `bad`, the assert with its message and
+ * `return rc` (empty for a void function), on one test of `bad`. */
+#define COOP_PRIV_REFUSE(bad, rc, msg) \
+    do {                               \
+        if (bad) {                     \
+            COOP_ASSERT(0, msg);       \
+            return rc;                 \
+        }                              \
+    } while (0)
+
 /* COOP_PRIV_STATIC_ASSERT(cond, name): a compile-time check whose failure
  * message contains `name` (an identifier that says what is wrong). */
 #if (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L) || \

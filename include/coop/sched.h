@@ -190,7 +190,7 @@ struct coop_loop {
                                 * gather): every end wakes them to look again */
     size_t alive;              /* spawned and not yet ended */
     uint8_t running;           /* inside coop_loop_run */
-    uint32_t idles;            /* times the loop asked the port to sleep */
+    unsigned idles;            /* times the loop asked the port to sleep (wraps) */
     coop_wheel_t wheel;        /* sleeping tasks; wheel.now is the loop's time */
 };
 
@@ -709,9 +709,7 @@ void coop_priv_wake_first(coop_waitq_t *q)
 coop_status_t coop_priv_wait_in(coop_waitq_t *q)
 {
     coop_task_t *self = coop_task_current();
-    COOP_ASSERT(self != NULL, "coop: only a task can wait (no task is running)");
-    if (self == NULL)
-        return COOP_YIELDED;
+    COOP_PRIV_REFUSE(self == NULL, COOP_YIELDED, "coop: only a task can wait (no task is running)");
     coop_priv_consume_wake(self); /* woken, and waiting again: the wake is used */
     if (self->flags & (COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED)) {
         coop_status_t st = coop_priv_timed->wait(self); /* (set by AWAIT_FOR) */
@@ -741,9 +739,7 @@ void coop_loop_init(coop_loop_t *loop)
     coop_priv_cancels = 0;
     coop_priv_deliver = 0;
     coop_priv_call_depth = 0;
-    COOP_ASSERT(loop != NULL, "coop_loop_init: loop is NULL");
-    if (loop == NULL)
-        return;
+    COOP_PRIV_REFUSE(loop == NULL, , "coop_loop_init: loop is NULL");
     loop->ready = NULL;
     loop->ready_tail = &loop->ready;
     loop->current = NULL;
@@ -757,18 +753,12 @@ void coop_loop_init(coop_loop_t *loop)
 
 int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
 {
-    COOP_ASSERT(loop != NULL && t != NULL && fn != NULL,
-                "coop_task_spawn: loop, task and fn must not be NULL");
-    if (loop == NULL || t == NULL || fn == NULL)
-        return COOP_EINVAL;
-    COOP_ASSERT(loop == coop_priv_loop,
-                "coop_task_spawn: not the program's loop (the last coop_loop_init'ed)");
-    if (loop != coop_priv_loop)
-        return COOP_EINVAL;
-    COOP_ASSERT(COOP_PRIV_TASK_STATE(t) == COOP_TASK_IDLE || coop_task_done(t),
-                "coop_task_spawn: the task is alive (spawned and not ended)");
-    if (!(COOP_PRIV_TASK_STATE(t) == COOP_TASK_IDLE || coop_task_done(t)))
-        return COOP_EBUSY;
+    COOP_PRIV_REFUSE(loop == NULL || t == NULL || fn == NULL, COOP_EINVAL,
+                     "coop_task_spawn: loop, task and fn must not be NULL");
+    COOP_PRIV_REFUSE(loop != coop_priv_loop, COOP_EINVAL,
+                     "coop_task_spawn: not the program's loop (the last coop_loop_init'ed)");
+    COOP_PRIV_REFUSE(!(COOP_PRIV_TASK_STATE(t) == COOP_TASK_IDLE || coop_task_done(t)), COOP_EBUSY,
+                     "coop_task_spawn: the task is alive (spawned and not ended)");
     t->fn = fn;
     t->lc = COOP_PRIV_LC_START;
     t->state = COOP_TASK_IDLE;
@@ -782,13 +772,9 @@ int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
 int coop_task_cancel(coop_task_t *t)
 {
     unsigned state;
-    COOP_ASSERT(t != NULL, "coop_task_cancel: task is NULL");
-    if (t == NULL)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(t == NULL, COOP_EINVAL, "coop_task_cancel: task is NULL");
     state = COOP_PRIV_TASK_STATE(t);
-    COOP_ASSERT(state != COOP_TASK_IDLE, "coop_task_cancel: the task was never spawned");
-    if (state == COOP_TASK_IDLE)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(state == COOP_TASK_IDLE, COOP_EINVAL, "coop_task_cancel: the task was never spawned");
     if (state >= COOP_TASK_DONE ||
         (t->flags & (COOP_PRIV_TASK_CLEANUP | COOP_PRIV_TASK_FINALLY)))
         return COOP_EALREADY;
@@ -800,10 +786,8 @@ int coop_task_cancel(coop_task_t *t)
         coop_priv_cancels++;
         return COOP_OK;
     }
-    COOP_ASSERT(t != coop_task_current(),
-                "coop_task_cancel: a task cannot cancel itself; end it with ASYNC_RETURN()");
-    if (t == coop_task_current())
-        return COOP_EBUSY;
+    COOP_PRIV_REFUSE(t == coop_task_current(), COOP_EBUSY,
+                     "coop_task_cancel: a task cannot cancel itself; end it with ASYNC_RETURN()");
     t->flags |= COOP_PRIV_TASK_CLEANUP;
     t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* FINALLY's sleeps count from now */
     if (t->lc == COOP_PRIV_LC_START) {
@@ -868,21 +852,15 @@ bool coop_priv_sleep_again(void)
 int coop_task_join(coop_task_t *t)
 {
     coop_task_t *self = coop_task_current();
-    COOP_ASSERT(t != NULL, "coop_task_join: task is NULL");
-    if (t == NULL)
-        return COOP_EINVAL;
-    COOP_ASSERT(COOP_PRIV_TASK_STATE(t) != COOP_TASK_IDLE,
-                "coop_task_join: the task was never spawned");
-    if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_IDLE)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(t == NULL, COOP_EINVAL, "coop_task_join: task is NULL");
+    COOP_PRIV_REFUSE(COOP_PRIV_TASK_STATE(t) == COOP_TASK_IDLE, COOP_EINVAL,
+                     "coop_task_join: the task was never spawned");
     if (coop_task_done(t))
         return COOP_OK;
-    COOP_ASSERT(self != NULL, "coop_task_join: only a task can wait (no task is running)");
-    if (self == NULL)
-        return COOP_EINVAL;
-    COOP_ASSERT(self != t, "coop_task_join: a task cannot join itself (it would wait forever)");
-    if (self == t)
-        return COOP_EDEADLK;
+    COOP_PRIV_REFUSE(self == NULL, COOP_EINVAL,
+                     "coop_task_join: only a task can wait (no task is running)");
+    COOP_PRIV_REFUSE(self == t, COOP_EDEADLK,
+                     "coop_task_join: a task cannot join itself (it would wait forever)");
     (void)coop_priv_wait_in(&coop_priv_loop->joiners);
     return COOP_EAGAIN;
 }
@@ -966,8 +944,8 @@ static void coop_priv_arm(coop_task_t *t, coop_tick_t from, uint32_t ticks)
 coop_status_t coop_priv_sleep(uint32_t ticks)
 {
     coop_task_t *t = coop_task_current();
-    COOP_ASSERT(t != NULL, "AWAIT_SLEEP: no task is running (sleep only inside a task)");
-    if (t == NULL || ticks == 0)
+    COOP_PRIV_REFUSE(t == NULL, COOP_YIELDED, "AWAIT_SLEEP: no task is running (sleep only inside a task)");
+    if (ticks == 0)
         return COOP_YIELDED;
     if (t->flags & COOP_PRIV_TASK_TIMED)
         return coop_priv_timed->sleep(t, ticks); /* (set by AWAIT_CALL_FOR) */
@@ -983,9 +961,8 @@ coop_status_t coop_priv_sleep_until(coop_tick_t when)
 {
     coop_task_t *t = coop_task_current();
     coop_stick_t d;
-    COOP_ASSERT(t != NULL, "AWAIT_SLEEP_UNTIL: no task is running (sleep only inside a task)");
-    if (t == NULL)
-        return COOP_YIELDED;
+    COOP_PRIV_REFUSE(t == NULL, COOP_YIELDED,
+                     "AWAIT_SLEEP_UNTIL: no task is running (sleep only inside a task)");
     t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* absolute: from the pass's time */
     d = coop_tick_diff(when, coop_priv_loop->wheel.now);
     return coop_priv_sleep(d > 0 ? (uint32_t)d : 0u);
@@ -1003,12 +980,12 @@ static void coop_priv_settle(coop_loop_t *loop, coop_task_t *t, coop_status_t st
         coop_priv_wake_all(&loop->joiners); /* each joiner looks whether its task ended */
         return;
     }
-    COOP_ASSERT(st == COOP_WAITING, "coop: a task returned an unknown status");
-    COOP_ASSERT(st != COOP_WAITING || COOP_PRIV_TASK_STATE(t) != COOP_TASK_READY,
-                "coop: a task returned COOP_WAITING without waiting on anything "
-                "(it would never run again)");
-    if (st != COOP_WAITING || COOP_PRIV_TASK_STATE(t) == COOP_TASK_READY)
+    if (st != COOP_WAITING || COOP_PRIV_TASK_STATE(t) == COOP_TASK_READY) {
+        COOP_ASSERT(0, st != COOP_WAITING ? "coop: a task returned an unknown status"
+                                          : "coop: a task returned COOP_WAITING without waiting "
+                                            "on anything (it would never run again)");
         coop_priv_make_ready(t); /* defined result: treat it as a yield */
+    }
 }
 
 /* Run every task that is ready now, once. */
@@ -1078,17 +1055,11 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
     uint8_t calm = 0;
     coop_tick_t calm_until = 0;
 
-    COOP_ASSERT(loop != NULL, "coop_loop_run: loop is NULL");
-    if (loop == NULL)
-        return COOP_EINVAL;
-    COOP_ASSERT(!loop->running && outer == NULL,
-                "coop_loop_run: a loop is already running (tasks must not run a loop)");
-    if (loop->running || outer != NULL)
-        return COOP_EBUSY;
-    COOP_ASSERT(loop == coop_priv_loop,
-                "coop_loop_run: not the program's loop (the last coop_loop_init'ed)");
-    if (loop != coop_priv_loop)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(loop == NULL, COOP_EINVAL, "coop_loop_run: loop is NULL");
+    COOP_PRIV_REFUSE(loop->running || outer != NULL, COOP_EBUSY,
+                     "coop_loop_run: a loop is already running (tasks must not run a loop)");
+    COOP_PRIV_REFUSE(loop != coop_priv_loop, COOP_EINVAL,
+                     "coop_loop_run: not the program's loop (the last coop_loop_init'ed)");
     loop->running = 1;
     coop_priv_running = loop;
     for (;;) {
@@ -1201,9 +1172,7 @@ static const struct coop_priv_timed_ops coop_priv_timed_ops_ = {
 void coop_priv_deadline_start(uint32_t ticks, bool call_form)
 {
     coop_task_t *t = coop_task_current();
-    COOP_ASSERT(t != NULL, "AWAIT_FOR: no task is running");
-    if (t == NULL)
-        return;
+    COOP_PRIV_REFUSE(t == NULL, , "AWAIT_FOR: no task is running");
     COOP_ASSERT(!(t->flags & COOP_PRIV_TASK_DEADLINE),
                 "AWAIT_FOR: one deadline at a time (this one is inside another; it "
                 "runs under the outer one)");
