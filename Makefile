@@ -184,7 +184,7 @@ compile-matrix:
 # ---------------------------------------------------------------- AVR (ports/avr.h, simavr)
 AVR_CC       := avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -Os -std=c99 -ffunction-sections -fdata-sections \
                 -Wl,--gc-sections -flto
-AVR_EXAMPLES := blink1 blink2 interval_buttons countio keypad debounced_counter irq_alert press_alert ir_alert
+AVR_EXAMPLES := $(EXAMPLES)   # every example builds for the ATmega328P
 
 $(BUILD)/avr/%.elf: examples/%/main.c $(HEADERS) $(PORTS)
 	@mkdir -p $(dir $@)
@@ -193,7 +193,7 @@ $(BUILD)/avr/%.elf: examples/%/main.c $(HEADERS) $(PORTS)
 avr: $(addprefix $(BUILD)/avr/,$(addsuffix .elf,$(AVR_EXAMPLES)))
 	@avr-size $^
 
-test-avr:
+test-avr: avr
 	@echo "== AVR port in simavr"
 	@bash tests/avr/run.sh
 

@@ -337,6 +337,10 @@ void coop_avr_pcint_disable(coop_pin_t pin)
 }
 
 /* ---------------------------------------------------------------- pins */
+/* Not inlined: a pin's register and mask take ~40 bytes to work out, which
+ * LTO would copy into every call (a call costs ~8). */
+#define COOP_PRIV_AVR_PIN_FN __attribute__((noinline))
+
 /* PINx of pin's port; DDRx is [1], PORTx [2]. */
 static volatile uint8_t *coop_priv_avr_regs(coop_pin_t pin)
 {
@@ -355,7 +359,7 @@ static void coop_priv_avr_bit(volatile uint8_t *reg, uint8_t mask, bool set)
     coop_priv_avr_irq_restore(s);
 }
 
-void coop_pin_output(coop_pin_t pin, bool value)
+COOP_PRIV_AVR_PIN_FN void coop_pin_output(coop_pin_t pin, bool value)
 {
     volatile uint8_t *r = coop_priv_avr_regs(pin);
     uint8_t mask = (uint8_t)_BV(pin & 7);
@@ -363,7 +367,7 @@ void coop_pin_output(coop_pin_t pin, bool value)
     coop_priv_avr_bit(r + 1, mask, true);
 }
 
-void coop_pin_write(coop_pin_t pin, bool value)
+COOP_PRIV_AVR_PIN_FN void coop_pin_write(coop_pin_t pin, bool value)
 {
     coop_priv_avr_bit(coop_priv_avr_regs(pin) + 2, (uint8_t)_BV(pin & 7), value);
 }
@@ -373,7 +377,7 @@ void coop_pin_toggle(coop_pin_t pin)
     *coop_priv_avr_regs(pin) = (uint8_t)_BV(pin & 7); /* writing 1 to PINx toggles PORTx */
 }
 
-void coop_pin_input(coop_pin_t pin, int pull)
+COOP_PRIV_AVR_PIN_FN void coop_pin_input(coop_pin_t pin, int pull)
 {
     volatile uint8_t *r = coop_priv_avr_regs(pin);
     uint8_t mask = (uint8_t)_BV(pin & 7);
