@@ -116,6 +116,14 @@ void coop_avr_assert_fail(uint16_t line);
 
 #include "coop.h"
 
+/* main() hands the CPU to the loop and, if it returns, returns to exit():
+ * nobody needs the registers it would save (OS_main: AVR blink2 15 bytes of
+ * stack and 60 of flash less). Define COOP_AVR_NO_OS_MAIN to leave main as
+ * it is (C++ sketches keep theirs: the Arduino core owns main). */
+#if !defined(__cplusplus) && !defined(COOP_AVR_NO_OS_MAIN)
+int main(void) __attribute__((OS_main));
+#endif
+
 /* COOP_CONFIG: COOP_AVR_TICK_TIMER, 0, 1 or 2, 0. The timer that makes the tick. */
 #ifndef COOP_AVR_TICK_TIMER
 #define COOP_AVR_TICK_TIMER 0
@@ -493,10 +501,18 @@ static void coop_priv_avr_puts(const char *s)
         coop_priv_avr_putc(*s++);
 }
 
+/* The line end as two putc's: a "\r\n" literal would take 3 bytes of RAM
+ * (avr-gcc keeps string literals in RAM). */
+static void coop_priv_avr_eol(void)
+{
+    coop_priv_avr_putc('\r');
+    coop_priv_avr_putc('\n');
+}
+
 void coop_board_puts(const char *line)
 {
     coop_priv_avr_puts(line);
-    coop_priv_avr_puts("\r\n");
+    coop_priv_avr_eol();
 }
 
 void coop_board_init(void)
@@ -574,7 +590,7 @@ void coop_board_printf(const char *fmt, ...)
             coop_priv_avr_putc(buf[i++]);
     }
     va_end(ap);
-    coop_priv_avr_puts("\r\n");
+    coop_priv_avr_eol();
 }
 
 #endif /* COOP_PORT_AVR_IMPLEMENTED */

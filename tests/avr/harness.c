@@ -266,11 +266,32 @@ static avr_t *load(const char *path)
 
 /* Run until the firmware stops (sleep or `rjmp .` with interrupts off: the
  * end of main) or `limit` cycles have passed. Returns the end state. */
+/* Stack use, sampled after every instruction: the lowest stack pointer seen
+ * (RAMEND - sp_min bytes at most during the run), and a bound that does not
+ * depend on when interrupts happened to come: the deepest stack outside
+ * interrupts plus the deepest interrupt frame (one level: no ISR of ours
+ * re-enables interrupts). */
+#define SPL_ADDR 0x5d /* data-space addresses of SPL, SPH */
+#define SPH_ADDR 0x5e
+#define RAMEND_ADDR 0x8ffu /* atmega328p */
+static unsigned sp_min = 0xffff, sp_min_main = 0xffff, isr_frame_max, sp_before_isr;
+
 static int run(uint64_t limit)
 {
     int state = cpu_Running;
     while (avr->cycle < limit) {
+        unsigned sp;
         state = avr_run(avr);
+        sp = (unsigned)avr->data[SPL_ADDR] | (unsigned)avr->data[SPH_ADDR] << 8;
+        if (sp < sp_min)
+            sp_min = sp;
+        if (avr->interrupts.running_ptr == 0) {
+            sp_before_isr = sp;
+            if (sp < sp_min_main)
+                sp_min_main = sp;
+        } else if (sp_before_isr - sp > isr_frame_max) {
+            isr_frame_max = sp_before_isr - sp;
+        }
         if (state == cpu_Done || state == cpu_Crashed)
             break;
         if (!avr->sreg[S_I] && avr->flash[avr->pc] == 0xff && avr->flash[avr->pc + 1] == 0xcf) {
@@ -631,6 +652,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "harness: unknown mode %s\n", mode);
         return 2;
     }
+    if (sp_min <= RAMEND_ADDR) /* the crt starts SP at RAMEND; a push stores, then decrements */
+        printf("stack %s: %u bytes at most seen, bound %u (deepest outside interrupts %u + "
+               "deepest interrupt frame %u)\n", mode, RAMEND_ADDR - sp_min,
+               RAMEND_ADDR - sp_min_main + isr_frame_max, RAMEND_ADDR - sp_min_main, isr_frame_max);
     printf("%s %s: %d checks, %d failed\n", mode, argv[2], checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -35,12 +35,17 @@ done
 
 H="$BUILD/harness"
 if [ "${1:-}" = bench ]; then
-  printf '%-44s %8s %8s %8s\n' "AVR atmega328p 16 MHz (avr-gcc -Os -flto)" "flash" "RAM" "(text)"
-  for ex in blink1 blink2 interval_buttons; do # flash: code + the data's initial values; RAM: data + bss
-    avr-size "$BUILD/$ex.elf" | awk -v n="examples/$ex" 'NR==2{printf "%-44s %8d %8d %8d\n", n, $1 + $2, $2 + $3, $1}'
+  # flash: code + the data's initial values; static RAM: data + bss; stack:
+  # the harness's bound (deepest outside interrupts + deepest interrupt frame)
+  printf '%-44s %8s %8s %8s %8s\n' "AVR atmega328p 16 MHz (avr-gcc -Os -flto)" "flash" "static" "stack" "RAM"
+  for ex in blink1 blink2:blink2 interval_buttons:buttons; do
+    name=${ex%%:*}; mode=${ex##*:}; [ "$mode" = "$name" ] && mode=blink1
+    stack=$("$H" "$mode" "$BUILD/$name.elf" | sed -n 's/^stack .* bound \([0-9]*\) .*/\1/p')
+    avr-size "$BUILD/$name.elf" | awk -v n="examples/$name" -v st="${stack:-0}" \
+      'NR==2{printf "%-44s %8d %8d %8d %8d\n", n, $1 + $2, $2 + $3, st, $2 + $3 + st}'
   done
   "$H" bench "$BUILD/bench.elf" | sed -n 's/^bench avr  //p'
-  echo "(cycles: simavr, $BUILD/harness bench $BUILD/bench.elf; RAM = data + bss, stack not included)"
+  echo "(cycles: simavr, $BUILD/harness bench $BUILD/bench.elf; RAM = data + bss + the stack bound of a run in simavr)"
   exit 0
 fi
 
