@@ -1260,6 +1260,35 @@ START_TEST(test_call_posts_coalesce_in_idle)
 }
 END_TEST
 
+/* An interrupt ends an idle early, after the start of the wheel slot that
+ * holds the next timer but before the timer's tick (a sleep of 200 ticks
+ * from 1000, in level 1 of the default wheel, whose slot starts at 1152;
+ * the loop asked the port to sleep until 1200 exactly): after it the loop
+ * brings the wheel to the interrupt's time, and the timer still fires on its
+ * tick, not a lap of its level later (moving the wheel's time without an
+ * advance would leave the timer's slot behind). */
+static void early_interrupt(uint32_t no)
+{
+    if (no == 1) {
+        coop_virtual_set(1180); /* the idle ends at 1180, not at 1200 */
+        coop_call_post(&G.calls[0].call);
+    }
+}
+
+START_TEST(test_interrupt_after_a_slot_start)
+{
+    coop_virtual_set(1000);
+    coop_loop_init(&g_loop);
+    init_calls();
+    H.action = early_interrupt;
+    sleeper(1, 200);
+    ck_assert_int_eq(run(), COOP_OK);
+    ck_assert_int_eq(G.calls[0].runs, 1);
+    ck_assert_uint_eq(G.job[1].tick[0], 1200);
+    end_checks();
+}
+END_TEST
+
 /* A post made from inside its own fn runs it once more, before the loop
  * sleeps: the loop checks its inbox (masked) before each idle. A chain of
  * four runs from one post in an idle costs no extra idle. */
@@ -1747,6 +1776,7 @@ Suite *coop_irq_suite(void)
     tcase_add_test(tc, test_call_posts_coalesce);
     tcase_add_test(tc, test_call_posts_coalesce_in_idle);
     tcase_add_test(tc, test_call_repost_from_fn);
+    tcase_add_test(tc, test_interrupt_after_a_slot_start);
     tcase_add_test(tc, test_call_repost_with_no_task);
     tcase_add_test(tc, test_call_fifo);
     tcase_add_test(tc, test_call_keeps_loop_alive);

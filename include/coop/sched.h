@@ -1015,19 +1015,11 @@ static void coop_priv_pass(coop_loop_t *loop)
     coop_priv_deliver = 0; /* (only a task's run may deliver its cancel) */
 }
 
-/* Bring the wheel to the port's time and wake the tasks whose timers fired.
- * calm: the loop has just idled, and the wheel has no work before calm_until
- * (1) or none at all (2) (coop_wheel_next said so; a drain arms no timer):
- * until then, advancing is
- * only setting the time (an interrupt's task runs ~100 AVR cycles sooner). */
-static void coop_priv_expire(coop_loop_t *loop, uint8_t calm, coop_tick_t calm_until)
+/* Bring the wheel to the port's time and wake the tasks whose timers fired. */
+static void coop_priv_expire(coop_loop_t *loop)
 {
     coop_timer_t *tm;
     coop_tick_t now = coop_port_now();
-    if (calm == 2 || (calm == 1 && coop_tick_after(calm_until, now))) {
-        loop->wheel.now = now;
-        return;
-    }
     if (now != loop->wheel.now) /* every armed timer is later than wheel.now */
         coop_wheel_advance(&loop->wheel, now);
     while ((tm = coop_wheel_pop(&loop->wheel)) != NULL) {
@@ -1052,8 +1044,6 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
 {
     coop_loop_t *outer = coop_priv_running;
     int rc = COOP_OK;
-    uint8_t calm = 0;
-    coop_tick_t calm_until = 0;
 
     COOP_PRIV_REFUSE(loop == NULL, COOP_EINVAL, "coop_loop_run: loop is NULL");
     COOP_PRIV_REFUSE(loop->running || outer != NULL, COOP_EBUSY,
@@ -1065,8 +1055,7 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
     for (;;) {
         if (COOP_PRIV_LOAD(&coop_priv_inbox) != NULL)
             coop_priv_drain();
-        coop_priv_expire(loop, calm, calm_until);
-        calm = 0;
+        coop_priv_expire(loop);
         if (loop->ready != NULL) {
             coop_priv_pass(loop);
         } else if (loop->alive == 0) {
@@ -1099,8 +1088,6 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
                     break;
                 }
             }
-            calm = (uint8_t)(has ? 1 : 2); /* nothing to expire before `when`, or at all */
-            calm_until = when;
             continue;
         }
         if (bounded && coop_tick_reached(loop->wheel.now, deadline) && loop->alive != 0) {
