@@ -264,8 +264,6 @@ static avr_t *load(const char *path)
     return avr;
 }
 
-/* Run until the firmware stops (sleep or `rjmp .` with interrupts off: the
- * end of main) or `limit` cycles have passed. Returns the end state. */
 /* Stack use, sampled after every instruction: the lowest stack pointer seen
  * (RAMEND - sp_min bytes at most during the run), and a bound that does not
  * depend on when interrupts happened to come: the deepest stack outside
@@ -276,6 +274,8 @@ static avr_t *load(const char *path)
 #define RAMEND_ADDR 0x8ffu /* atmega328p */
 static unsigned sp_min = 0xffff, sp_min_main = 0xffff, isr_frame_max, sp_before_isr;
 
+/* Run until the firmware stops (sleep or `rjmp .` with interrupts off: the
+ * end of main) or `limit` cycles have passed. Returns the end state. */
 static int run(uint64_t limit)
 {
     int state = cpu_Running;
@@ -289,7 +289,7 @@ static int run(uint64_t limit)
             sp_before_isr = sp;
             if (sp < sp_min_main)
                 sp_min_main = sp;
-        } else if (sp_before_isr - sp > isr_frame_max) {
+        } else if (sp <= sp_before_isr && sp_before_isr - sp > isr_frame_max) {
             isr_frame_max = sp_before_isr - sp;
         }
         if (state == cpu_Done || state == cpu_Crashed)

@@ -38,10 +38,11 @@ if [ "${1:-}" = bench ]; then
   # flash: code + the data's initial values; static RAM: data + bss; stack:
   # the harness's bound (deepest outside interrupts + deepest interrupt frame)
   printf '%-44s %8s %8s %8s %8s\n' "AVR atmega328p 16 MHz (avr-gcc -Os -flto)" "flash" "static" "stack" "RAM"
-  for ex in blink1 blink2:blink2 interval_buttons:buttons; do
-    name=${ex%%:*}; mode=${ex##*:}; [ "$mode" = "$name" ] && mode=blink1
+  for ex in blink1:blink1 blink2:blink2 interval_buttons:buttons; do # example:harness mode
+    name=${ex%%:*}; mode=${ex##*:}
     stack=$("$H" "$mode" "$BUILD/$name.elf" | sed -n 's/^stack .* bound \([0-9]*\) .*/\1/p')
-    avr-size "$BUILD/$name.elf" | awk -v n="examples/$name" -v st="${stack:-0}" \
+    [ -n "$stack" ] || { echo "bench-avr: no stack figure from the harness for $name"; exit 1; }
+    avr-size "$BUILD/$name.elf" | awk -v n="examples/$name" -v st="$stack" \
       'NR==2{printf "%-44s %8d %8d %8d %8d\n", n, $1 + $2, $2 + $3, st, $2 + $3 + st}'
   done
   "$H" bench "$BUILD/bench.elf" | sed -n 's/^bench avr  //p'
