@@ -313,9 +313,7 @@ coop_status_t coop_priv_ring_wait(coop_ring_t *ring);
 
 void coop_flag_init(coop_flag_t *flag)
 {
-    COOP_ASSERT(flag != NULL, "coop_flag_init: flag is NULL");
-    if (flag == NULL)
-        return;
+    COOP_PRIV_REFUSE(flag == NULL, , "coop_flag_init: flag is NULL");
     coop_call_init(&flag->call, coop_priv_flag_posted);
     flag->sets = 0;
     flag->overflows = 0;
@@ -325,9 +323,7 @@ void coop_flag_init(coop_flag_t *flag)
 
 void coop_counter_init(coop_counter_t *counter)
 {
-    COOP_ASSERT(counter != NULL, "coop_counter_init: counter is NULL");
-    if (counter == NULL)
-        return;
+    COOP_PRIV_REFUSE(counter == NULL, , "coop_counter_init: counter is NULL");
     coop_call_init(&counter->call, coop_priv_counter_posted);
     counter->count = 0;
     counter->overflows = 0;
@@ -338,10 +334,9 @@ int coop_ring_init(coop_ring_t *ring, void *storage, size_t record_size, size_t 
 {
     bool ok = ring != NULL && storage != NULL && record_size >= 1 && record_size <= 0xffffu &&
               capacity >= 1 && capacity <= 128 && (capacity & (capacity - 1)) == 0;
-    COOP_ASSERT(ok, "coop_ring_init: need a ring, storage, a record size of 1..65535 and a "
-                    "capacity that is a power of two from 1 to 128");
-    if (!ok)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(!ok, COOP_EINVAL,
+                     "coop_ring_init: need a ring, storage, a record size of 1..65535 and a "
+                     "capacity that is a power of two from 1 to 128");
     coop_call_init(&ring->call, coop_priv_ring_posted);
     ring->buf = (uint8_t *)storage;
     ring->record_size = (uint16_t)record_size;

@@ -272,9 +272,7 @@ COOP_PRIV_ISR_INLINE void coop_keys_edge(coop_keys_t *keys, uint8_t key, bool le
 {
     coop_keys_bits_t bit;
     bool down;
-    COOP_ASSERT(key < keys->nkeys, "coop_keys_edge: no such key");
-    if (key >= keys->nkeys)
-        return;
+    COOP_PRIV_REFUSE(key >= keys->nkeys, , "coop_keys_edge: no such key");
     bit = (coop_keys_bits_t)(1u << key);
     down = level == (keys->when_pressed != 0);
 #if COOP_PORT_ATOMIC
@@ -398,10 +396,9 @@ int coop_keys_init(coop_keys_t *keys, coop_keys_slot_t *slots, uint8_t nkeys,
     uint8_t i;
     bool ok = keys != NULL && slots != NULL && nkeys >= 1 && nkeys <= COOP_KEYS_MAX &&
               coop_priv_keys_ticks(debounce_ms, &debounce);
-    COOP_ASSERT(ok, "coop_keys_init: need keys, slots, 1..16 keys and a debounce of at most "
-                    "32767 ticks");
-    if (!ok)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(!ok, COOP_EINVAL,
+                     "coop_keys_init: need keys, slots, 1..16 keys and a debounce of at most "
+                     "32767 ticks");
     if (coop_ring_init(&keys->events, events, sizeof(coop_keys_event_t), capacity) != COOP_OK)
         return COOP_EINVAL; /* it has asserted */
     coop_call_init(&keys->call, coop_priv_keys_posted);
@@ -432,9 +429,8 @@ int coop_keys_set_long(coop_keys_t *keys, uint32_t long_ms)
 {
     uint16_t t = 0;
     bool ok = keys != NULL && coop_priv_keys_ticks(long_ms, &t);
-    COOP_ASSERT(ok, "coop_keys_set_long: keys is NULL or the time is over 32767 ticks");
-    if (!ok)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(!ok, COOP_EINVAL,
+                     "coop_keys_set_long: keys is NULL or the time is over 32767 ticks");
     keys->long_ticks = t;
     return COOP_OK;
 }
@@ -443,9 +439,8 @@ int coop_keys_set_double(coop_keys_t *keys, uint32_t double_ms)
 {
     uint16_t t = 0;
     bool ok = keys != NULL && coop_priv_keys_ticks(double_ms, &t);
-    COOP_ASSERT(ok, "coop_keys_set_double: keys is NULL or the time is over 32767 ticks");
-    if (!ok)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(!ok, COOP_EINVAL,
+                     "coop_keys_set_double: keys is NULL or the time is over 32767 ticks");
     keys->double_ticks = t;
     if (t == 0)
         keys->armed = 0;
@@ -457,10 +452,9 @@ int coop_keys_set_repeat(coop_keys_t *keys, uint32_t delay_ms, uint32_t period_m
     uint16_t d = 0, p = 0;
     bool ok = keys != NULL && coop_priv_keys_ticks(delay_ms, &d) &&
               coop_priv_keys_ticks(period_ms, &p) && (d == 0 || p != 0);
-    COOP_ASSERT(ok, "coop_keys_set_repeat: keys is NULL, a time is over 32767 ticks, or the "
-                    "period is 0 with a delay");
-    if (!ok)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(!ok, COOP_EINVAL,
+                     "coop_keys_set_repeat: keys is NULL, a time is over 32767 ticks, or the "
+                     "period is 0 with a delay");
     keys->repeat_delay = d;
     keys->repeat_period = p;
     return COOP_OK;
@@ -594,9 +588,7 @@ bool coop_keys_scan(coop_keys_t *keys, coop_tick_t now, coop_keys_bits_t levels,
 {
     coop_keys_bits_t down, changed;
     uint8_t i;
-    COOP_ASSERT(keys != NULL, "coop_keys_scan: keys is NULL");
-    if (keys == NULL)
-        return false;
+    COOP_PRIV_REFUSE(keys == NULL, false, "coop_keys_scan: keys is NULL");
     down = (coop_keys_bits_t)((keys->when_pressed ? levels : (coop_keys_bits_t)~levels) &
                               coop_priv_keys_mask(keys));
     changed = (coop_keys_bits_t)(down ^ keys->raw);
@@ -610,6 +602,8 @@ bool coop_keys_scan(coop_keys_t *keys, coop_tick_t now, coop_keys_bits_t levels,
 bool coop_keys_update(coop_keys_t *keys, coop_tick_t now, coop_tick_t *next)
 {
     coop_keys_bits_t dirty;
+    /* (assert, then test: as one COOP_PRIV_REFUSE, avr-gcc 5.4 -Os inlines
+     * this function into its callers, 314 bytes more in press_alert) */
     COOP_ASSERT(keys != NULL, "coop_keys_update: keys is NULL");
     if (keys == NULL)
         return false;
@@ -687,10 +681,9 @@ int coop_keys_poll_spawn(coop_loop_t *loop, coop_keys_task_t *kt, coop_keys_t *k
     uint16_t interval = 0;
     bool ok = loop != NULL && kt != NULL && keys != NULL && read != NULL &&
               coop_priv_keys_ticks(interval_ms, &interval) && interval != 0;
-    COOP_ASSERT(ok, "coop_keys_poll_spawn: need a loop, a task, keys, a read callback and an "
-                    "interval of 1..32767 ticks");
-    if (!ok)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(!ok, COOP_EINVAL,
+                     "coop_keys_poll_spawn: need a loop, a task, keys, a read callback and an "
+                     "interval of 1..32767 ticks");
     if (COOP_PRIV_TASK_STATE(&kt->task) != COOP_TASK_IDLE && !coop_task_done(&kt->task))
         return coop_task_spawn(loop, &kt->task, coop_priv_keys_poll_fn); /* asserts: EBUSY */
     kt->keys = keys;
@@ -703,9 +696,7 @@ int coop_keys_poll_spawn(coop_loop_t *loop, coop_keys_task_t *kt, coop_keys_t *k
 int coop_keys_edge_spawn(coop_loop_t *loop, coop_keys_task_t *kt, coop_keys_t *keys)
 {
     bool ok = loop != NULL && kt != NULL && keys != NULL;
-    COOP_ASSERT(ok, "coop_keys_edge_spawn: need a loop, a task and keys");
-    if (!ok)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(!ok, COOP_EINVAL, "coop_keys_edge_spawn: need a loop, a task and keys");
     if (COOP_PRIV_TASK_STATE(&kt->task) != COOP_TASK_IDLE && !coop_task_done(&kt->task))
         return coop_task_spawn(loop, &kt->task, coop_priv_keys_edge_fn); /* asserts: EBUSY */
     kt->keys = keys;
@@ -717,18 +708,15 @@ int coop_keys_edge_spawn(coop_loop_t *loop, coop_keys_task_t *kt, coop_keys_t *k
 
 bool coop_keys_get(coop_keys_t *keys, coop_keys_event_t *ev)
 {
-    COOP_ASSERT(keys != NULL && ev != NULL, "coop_keys_get: keys and ev must not be NULL");
-    if (keys == NULL || ev == NULL)
-        return false;
+    COOP_PRIV_REFUSE(keys == NULL || ev == NULL, false,
+                     "coop_keys_get: keys and ev must not be NULL");
     return coop_ring_pop(&keys->events, ev);
 }
 
 void coop_keys_clear(coop_keys_t *keys)
 {
     coop_keys_event_t ev;
-    COOP_ASSERT(keys != NULL, "coop_keys_clear: keys is NULL");
-    if (keys == NULL)
-        return;
+    COOP_PRIV_REFUSE(keys == NULL, , "coop_keys_clear: keys is NULL");
     while (coop_ring_pop(&keys->events, &ev)) {
     }
     keys->events.overflows = 0; /* its producer is the loop too: no race */
@@ -737,9 +725,8 @@ void coop_keys_clear(coop_keys_t *keys)
 int coop_edges_init(coop_edges_t *edges, uint8_t mode)
 {
     bool ok = edges != NULL && mode >= COOP_EDGES_RISE && mode <= COOP_EDGES_BOTH;
-    COOP_ASSERT(ok, "coop_edges_init: need edges and COOP_EDGES_RISE, _FALL or _BOTH");
-    if (!ok)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(!ok, COOP_EINVAL,
+                     "coop_edges_init: need edges and COOP_EDGES_RISE, _FALL or _BOTH");
     coop_counter_init(&edges->counter);
     edges->mode = mode;
     return COOP_OK;

@@ -210,9 +210,7 @@ static void coop_priv_took(coop_task_t *self)
 /* ---------------------------------------------------------------- event */
 void coop_event_init(coop_event_t *ev)
 {
-    COOP_ASSERT(ev != NULL, "coop_event_init: event is NULL");
-    if (ev == NULL)
-        return;
+    COOP_PRIV_REFUSE(ev == NULL, , "coop_event_init: event is NULL");
     coop_waitq_init(&ev->waiters);
     ev->set = 0;
     ev->alive = COOP_PRIV_SYNC_ALIVE;
@@ -220,10 +218,8 @@ void coop_event_init(coop_event_t *ev)
 
 void coop_event_set(coop_event_t *ev)
 {
-    COOP_ASSERT(ev != NULL && ev->alive == COOP_PRIV_SYNC_ALIVE,
-                "coop_event_set: not an initialised event");
-    if (ev == NULL || ev->alive != COOP_PRIV_SYNC_ALIVE)
-        return;
+    COOP_PRIV_REFUSE(ev == NULL || ev->alive != COOP_PRIV_SYNC_ALIVE, ,
+                     "coop_event_set: not an initialised event");
     ev->set = 1;
     coop_priv_wake_all(&ev->waiters);
 }
@@ -254,9 +250,7 @@ coop_status_t coop_priv_event_wait(coop_event_t *ev)
 /* ---------------------------------------------------------------- lock */
 void coop_lock_init(coop_lock_t *lock)
 {
-    COOP_ASSERT(lock != NULL, "coop_lock_init: lock is NULL");
-    if (lock == NULL)
-        return;
+    COOP_PRIV_REFUSE(lock == NULL, , "coop_lock_init: lock is NULL");
     lock->owner = NULL;
     coop_waitq_init(&lock->waiters);
 }
@@ -264,9 +258,8 @@ void coop_lock_init(coop_lock_t *lock)
 int coop_lock_try(coop_lock_t *lock)
 {
     coop_task_t *self = coop_task_current();
-    COOP_ASSERT(lock != NULL && self != NULL, "coop_lock_try: no lock, or not in a task");
-    if (lock == NULL || self == NULL)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(lock == NULL || self == NULL, COOP_EINVAL,
+                     "coop_lock_try: no lock, or not in a task");
     if (lock->owner == self)
         return COOP_EDEADLK;
     if (lock->owner != NULL || !coop_priv_may_take(&lock->waiters, 1, self))
@@ -279,10 +272,8 @@ int coop_lock_try(coop_lock_t *lock)
 int coop_lock_release(coop_lock_t *lock)
 {
     coop_task_t *self = coop_task_current();
-    COOP_ASSERT(lock != NULL && lock->owner != NULL && lock->owner == self,
-                "coop_lock_release: the running task does not hold the lock");
-    if (lock == NULL || lock->owner == NULL || lock->owner != self)
-        return COOP_EPERM;
+    COOP_PRIV_REFUSE(lock == NULL || lock->owner == NULL || lock->owner != self, COOP_EPERM,
+                     "coop_lock_release: the running task does not hold the lock");
     lock->owner = NULL;
     if (lock->waiters.last != NULL)
         coop_priv_wake_first(&lock->waiters); /* kept for it: nobody takes it first */
@@ -302,9 +293,7 @@ coop_status_t coop_priv_lock_wait(coop_lock_t *lock)
 int coop_sem_init(coop_sem_t *sem, uint16_t count, uint16_t max)
 {
     bool ok = sem != NULL && max != 0 && count <= max;
-    COOP_ASSERT(ok, "coop_sem_init: need 0 <= count <= max and max >= 1");
-    if (!ok)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(!ok, COOP_EINVAL, "coop_sem_init: need 0 <= count <= max and max >= 1");
     sem->count = count;
     sem->max = max;
     coop_waitq_init(&sem->waiters);
@@ -314,9 +303,7 @@ int coop_sem_init(coop_sem_t *sem, uint16_t count, uint16_t max)
 int coop_sem_try(coop_sem_t *sem)
 {
     coop_task_t *self = coop_task_current();
-    COOP_ASSERT(sem != NULL, "coop_sem_try: sem is NULL");
-    if (sem == NULL)
-        return COOP_EINVAL;
+    COOP_PRIV_REFUSE(sem == NULL, COOP_EINVAL, "coop_sem_try: sem is NULL");
     if (!coop_priv_may_take(&sem->waiters, sem->count, self))
         return COOP_EAGAIN;
     sem->count--;
@@ -326,10 +313,8 @@ int coop_sem_try(coop_sem_t *sem)
 
 int coop_sem_release(coop_sem_t *sem)
 {
-    COOP_ASSERT(sem != NULL && sem->count < sem->max,
-                "coop_sem_release: released more often than acquired (count at max)");
-    if (sem == NULL || sem->count >= sem->max)
-        return COOP_ERANGE;
+    COOP_PRIV_REFUSE(sem == NULL || sem->count >= sem->max, COOP_ERANGE,
+                     "coop_sem_release: released more often than acquired (count at max)");
     sem->count++;
     if (sem->waiters.last != NULL && sem->waiters.woken < sem->count)
         coop_priv_wake_first(&sem->waiters);
