@@ -43,7 +43,7 @@ help::
 	@echo "  make test-valgrind   the unit tests under valgrind memcheck"
 	@echo "  make test-host       host-port tests (real clock, CPU use while sleeping, terminal)"
 	@echo "  make test-stress     interrupt hand-off under real preemption: signals, a thread, TSan (about a minute)"
-	@echo "  make test-model      spin model of the flag/idle hand-off: the correct protocol verifies, known bugs are found"
+	@echo "  make test-model      spin models of flag/idle, call inbox, ring, saturating count: each verifies, known bugs are found"
 	@echo "  make avr             build the examples for atmega328p (16 MHz, -Os) and print avr-size"
 	@echo "  make test-avr        AVR port in simavr: blink timing, bouncing buttons, 10^5 INT0 edges, unit tests"
 	@echo "  make compile-matrix  every header alone: gcc/clang C99/C11, g++/clang++ C++11/17, avr-gcc, arm-none-eabi-gcc"
@@ -199,7 +199,7 @@ test-avr: avr
 
 # ---------------------------------------------------------------- model
 test-model:
-	@echo "== spin model of the flag/idle hand-off"
+	@echo "== spin models of the ISR <-> loop protocols"
 	@bash tests/model/run.sh
 
 # ---------------------------------------------------------------- bench
