@@ -446,138 +446,97 @@ static void expect_untaken(int kind)
 
 /* ------------------------------------------------------------ AWAIT_FOR */
 
-static void for_timeout_at_deadline(int kind)
-{
+/* One AWAIT_FOR scenario: "J[W] waits for a kind under AWAIT_FOR(ms); the
+ * actor runs script"; then J[W]'s wait ended at T0 + done_at with rc, and it
+ * took the unit (taken) or took nothing (the unit the actor provided is still
+ * there at the end). Optional checks (-1: none): the absolute tick of the
+ * end, the actor's provide at T0 + provide_at, the waiter's sleep `after`
+ * ending at T0 + after_at; none_left: no unit was there at the deadline. */
+struct for_case {
+    const char *name;
+    coop_tick_t start;   /* the clock at the start (T0 unless across the wrap) */
+    int waiter_first;    /* the waiter spawned (its deadline armed) first */
+    uint32_t ms;
+    uint32_t after;
+    int helper_first;    /* gather: the helper ends before the waiter polls */
+    struct step script[2];
+    size_t nsteps;
+    int rc;
+    uint32_t done_at;
+    int taken;
+    long done_tick;
+    int none_left;
+    int provide_at;
+    int after_at;
+};
+
+#define WRAP5 ((coop_tick_t)(0 - 5)) /* 5 ticks before the wrap (16- or 32-bit ticks) */
+static const struct for_case for_cases[] = {
     /* nothing comes before the deadline (the actor provides at +20): the
      * wait ends at T0+10 exactly (not +9, not +11) with COOP_ETIMEDOUT, and
      * what came at +20 is left for others */
-    static const struct step script[] = {{20, A_PROVIDE, 0}};
-    g_scenario = "timeout at deadline";
-    scenario(kind, 0, 1, 10, script, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_ETIMEDOUT, 10);
-    if (!IS_TASK_KIND(kind))
-        ck_assert_int_eq(J[W].avail, 0); /* nothing was there at the deadline */
-    expect_untaken(kind);
-    EXPECT_EV(A, EV_PROVIDE, kind, 20);
-}
-
-static void for_success_one_tick_before(int kind)
-{
+    {"timeout at deadline", T0, 0, 10, 0, 0, {{20, A_PROVIDE, 0}}, 1,
+     COOP_ETIMEDOUT, 10, 0, -1, 1, 20, -1},
     /* provided at +9, deadline +10: COOP_OK at +9, the unit taken, the
      * deadline disarmed (the waiter then sleeps 5 and wakes at +14) */
-    static const struct step script[] = {{9, A_PROVIDE, 0}};
-    g_scenario = "success one tick before";
-    J[W].after = 5;
-    scenario(kind, 0, 1, 10, script, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_OK, 9);
-    expect_taken(kind);
-    EXPECT_EV(W, EV_AFTER, 0, 14);
-}
-
-static void for_same_pass_provider_first(int kind)
-{
+    {"success one tick before", T0, 0, 10, 5, 0, {{9, A_PROVIDE, 0}}, 1,
+     COOP_OK, 9, 1, -1, 0, -1, 14},
     /* the actor's sleep and the deadline fall due on one tick, the actor's
      * armed first: it provides, then the waiter's wait op finds the unit
      * there and takes it: COOP_OK, although the deadline has passed */
-    static const struct step script[] = {{10, A_PROVIDE, 0}};
-    g_scenario = "same pass provider first";
-    scenario(kind, 0, 1, 10, script, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_OK, 10);
-    expect_taken(kind);
-}
-
-static void for_same_pass_waiter_first(int kind)
-{
+    {"same pass provider first", T0, 0, 10, 0, 0, {{10, A_PROVIDE, 0}}, 1,
+     COOP_OK, 10, 1, -1, 0, -1, -1},
     /* the same tick, the waiter's deadline armed first: it runs first, finds
      * nothing, gives up (COOP_ETIMEDOUT) and takes nothing: the unit the
      * actor then provides in that pass stays */
-    static const struct step script[] = {{10, A_PROVIDE, 0}};
-    g_scenario = "same pass waiter first";
-    scenario(kind, 1, 1, 10, script, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_ETIMEDOUT, 10);
-    expect_untaken(kind);
-    EXPECT_EV(A, EV_PROVIDE, kind, 10);
-}
-
-static void for_poll(int kind)
-{
+    {"same pass waiter first", T0, 1, 10, 0, 0, {{10, A_PROVIDE, 0}}, 1,
+     COOP_ETIMEDOUT, 10, 0, -1, 0, 10, -1},
     /* 0 ms polls: nothing there: COOP_ETIMEDOUT at once (at T0);
      * something there: COOP_OK at once */
-    static const struct step later[] = {{20, A_PROVIDE, 0}};
-    static const struct step now[] = {{0, A_PROVIDE, 0}};
-    g_scenario = "poll";
-    scenario(kind, 0, 1, 0, later, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_ETIMEDOUT, 0);
-    expect_untaken(kind);
-
-    reset(T0);
-    if (kind == K_GATHER) /* the helper ends before the waiter polls */
-        spawn(H, sleeper_fn);
-    scenario(kind, 0, 1, 0, now, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_OK, 0);
-    expect_taken(kind);
-}
-
-static void for_across_wrap(int kind)
-{
-    /* the clock starts 5 ticks before the wrap (16- or 32-bit ticks): a 10
-     * ms deadline falls on tick 5 after the wrap, exactly; a unit at +9
-     * (tick 4) is taken in time */
-    static const struct step late[] = {{20, A_PROVIDE, 0}};
-    static const struct step early[] = {{9, A_PROVIDE, 0}};
-    const coop_tick_t start = (coop_tick_t)(0 - 5);
-    g_scenario = "across wrap";
-    reset(start);
-    scenario(kind, 0, 1, 10, late, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_ETIMEDOUT, 10);
-    ck_assert_uint_eq(evs[find_ev(W, EV_DONE)].tick, 5);
-    expect_untaken(kind);
-
-    reset(start);
-    scenario(kind, 0, 1, 10, early, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_OK, 9);
-    ck_assert_uint_eq(evs[find_ev(W, EV_DONE)].tick, 4);
-    expect_taken(kind);
-}
-
-static void for_woken_before_deadline_runs_after(int kind)
-{
+    {"poll", T0, 0, 0, 0, 0, {{20, A_PROVIDE, 0}}, 1, COOP_ETIMEDOUT, 0, 0, -1, 0, -1, -1},
+    {"poll", T0, 0, 0, 0, 1, {{0, A_PROVIDE, 0}}, 1, COOP_OK, 0, 1, -1, 0, -1, -1},
+    /* the clock starts 5 ticks before the wrap: a 10 ms deadline falls on
+     * tick 5 after the wrap, exactly; a unit at +9 (tick 4) is taken in time */
+    {"across wrap", WRAP5, 0, 10, 0, 0, {{20, A_PROVIDE, 0}}, 1,
+     COOP_ETIMEDOUT, 10, 0, 5, 0, -1, -1},
+    {"across wrap", WRAP5, 0, 10, 0, 0, {{9, A_PROVIDE, 0}}, 1, COOP_OK, 9, 1, 4, 0, -1, -1},
     /* the unit comes at +5 and wakes the waiter; the pass then takes long
      * (the clock jumps to +15): the deadline (+10) falls due before the
      * waiter runs. The wake came first: the waiter keeps it, COOP_OK at +15 */
-    static const struct step script[] = {{5, A_ADVANCE, 10}, {5, A_PROVIDE, 0}};
-    g_scenario = "woken before deadline runs after";
-    scenario(kind, 0, 1, 10, script, 2);
+    {"woken before deadline runs after", T0, 0, 10, 0, 0,
+     {{5, A_ADVANCE, 10}, {5, A_PROVIDE, 0}}, 2, COOP_OK, 15, 1, -1, 0, -1, -1},
+};
+
+static void for_scenario(int kind, const struct for_case *c)
+{
+    g_scenario = c->name;
+    reset(c->start);
+    J[W].after = c->after;
+    if (c->helper_first && kind == K_GATHER) /* the helper ends before the waiter polls */
+        spawn(H, sleeper_fn);
+    scenario(kind, c->waiter_first, 1, c->ms, c->script, c->nsteps);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_OK, 15);
-    expect_taken(kind);
+    expect_done(kind, c->rc, c->done_at);
+    if (c->done_tick >= 0)
+        ck_assert_uint_eq(evs[find_ev(W, EV_DONE)].tick, (coop_tick_t)c->done_tick);
+    if (c->none_left && !IS_TASK_KIND(kind))
+        ck_assert_int_eq(J[W].avail, 0); /* nothing was there at the deadline */
+    if (c->taken)
+        expect_taken(kind);
+    else
+        expect_untaken(kind);
+    if (c->provide_at >= 0)
+        EXPECT_EV(A, EV_PROVIDE, kind, (uint32_t)c->provide_at);
+    if (c->after_at >= 0)
+        EXPECT_EV(W, EV_AFTER, 0, (uint32_t)c->after_at);
 }
 
 START_TEST(test_for_each_kind)
 {
     /* every scenario above for the wait kind _i, each from a fresh state */
-    int kind = _i;
-    for_timeout_at_deadline(kind);
-    reset(T0);
-    for_success_one_tick_before(kind);
-    reset(T0);
-    for_same_pass_provider_first(kind);
-    reset(T0);
-    for_same_pass_waiter_first(kind);
-    reset(T0);
-    for_poll(kind);
-    reset(T0);
-    for_across_wrap(kind);
-    reset(T0);
-    for_woken_before_deadline_runs_after(kind);
+    size_t c;
+    for (c = 0; c < sizeof for_cases / sizeof for_cases[0]; c++)
+        for_scenario(_i, &for_cases[c]);
 }
 END_TEST
 
