@@ -35,12 +35,14 @@ static void log_ev(char who, int what)
     nev++;
 }
 
+static const char *g_case = ""; /* named in expect's failure messages */
+
 static void expect(size_t k, char who, int what, uint32_t at)
 {
     ck_assert_uint_lt(k, nev);
     ck_assert_msg(evs[k].who == who && evs[k].what == what &&
                       evs[k].tick == coop_tick_add(T0, at),
-                  "event %u: got (%c, %d, T0 + %ld), expected (%c, %d, T0 + %lu)", (unsigned)k,
+                  "%sevent %u: got (%c, %d, T0 + %ld), expected (%c, %d, T0 + %lu)", g_case, (unsigned)k,
                   evs[k].who, evs[k].what, (long)coop_tick_diff(evs[k].tick, T0), who, what,
                   (unsigned long)at);
 }
@@ -131,6 +133,7 @@ static void setup(void)
     H.name = 'H';
     G.name = 'G';
     nev = 0;
+    g_case = "";
     coop_priv_cancels = 0;
     coop_priv_call_depth = 0;
 }
@@ -153,102 +156,117 @@ static void run(uint32_t cancel_at)
     ck_assert_uint_eq(coop_priv_call_depth, 0);
 }
 
-START_TEST(test_cancel_unwinds_children_innermost_first)
-{
+/* A chain cancelled: the coroutines' settings (the others stay zero), the
+ * tick of the cancel, the whole log expected, and (if not 0) the tick the
+ * loop ends at. */
+struct co_setting {
+    char name;     /* 'A', 'B', 'G' or 'H' */
+    uint32_t sleep;
+    uint32_t fin_sleep;
+    int shield;
+    char call;     /* the coroutine it calls first (0: none) */
+    char helper;   /* the coroutine its FINALLY calls (0: none) */
+};
+struct entry {
+    char who;
+    int what;
+    uint32_t at;
+};
+struct chain_case {
+    const char *name;
+    struct co_setting co[4];
+    uint32_t cancel_at;
+    struct entry log[12]; /* up to the first with who 0 */
+    uint32_t ends_at;
+};
+
+static const struct chain_case chain_cases[] = {
     /* T -> A -> B, B sleeps 100; cancelled at 10: B's, A's, then T's
      * FINALLY, all at 10; no body runs on */
-    A.call = &B;
-    B.sleep = 100;
-    A.sleep = 100;
-    run(10);
-    ck_assert_uint_eq(nev, 5);
-    expect(0, 'B', E_FIN, 10);
-    expect(1, 'B', E_FIN_END, 10);
-    expect(2, 'A', E_FIN, 10);
-    expect(3, 'A', E_FIN_END, 10);
-    expect(4, 'T', E_FIN, 10);
-    ck_assert_uint_eq(coop_now(), coop_tick_add(T0, 10));
-}
-END_TEST
-
-START_TEST(test_finally_that_waits_keeps_its_callers_waiting)
-{
+    {"cancel unwinds children innermost first: ",
+     {{'A', 100, 0, 0, 'B', 0}, {'B', 100, 0, 0, 0, 0}},
+     10,
+     {{'B', E_FIN, 10}, {'B', E_FIN_END, 10}, {'A', E_FIN, 10}, {'A', E_FIN_END, 10},
+      {'T', E_FIN, 10}},
+     10},
     /* B's FINALLY sleeps 40: A's and T's wait for it (run at 50) */
-    A.call = &B;
-    B.sleep = 100;
-    B.fin_sleep = 40;
-    run(10);
-    ck_assert_uint_eq(nev, 5);
-    expect(0, 'B', E_FIN, 10);
-    expect(1, 'B', E_FIN_END, 50);
-    expect(2, 'A', E_FIN, 50);
-    expect(3, 'A', E_FIN_END, 50);
-    expect(4, 'T', E_FIN, 50);
-}
-END_TEST
-
-START_TEST(test_child_in_its_finally_is_not_started_over)
-{
+    {"finally that waits keeps its callers waiting: ",
+     {{'A', 0, 0, 0, 'B', 0}, {'B', 100, 40, 0, 0, 0}},
+     10,
+     {{'B', E_FIN, 10}, {'B', E_FIN_END, 50}, {'A', E_FIN, 50}, {'A', E_FIN_END, 50},
+      {'T', E_FIN, 50}},
+     0},
     /* B ended its body at 5 and sleeps 40 in its FINALLY when the cancel
      * comes at 10: that FINALLY runs once, to its end at 45; then A's and
      * T's (A's body never runs on) */
-    A.call = &B;
-    B.sleep = 5;
-    B.fin_sleep = 40;
-    A.sleep = 100;
-    run(10);
-    ck_assert_uint_eq(nev, 6);
-    expect(0, 'B', E_BODY, 5);
-    expect(1, 'B', E_FIN, 5);
-    expect(2, 'B', E_FIN_END, 45);
-    expect(3, 'A', E_FIN, 45);
-    expect(4, 'A', E_FIN_END, 45);
-    expect(5, 'T', E_FIN, 45);
-}
-END_TEST
-
-START_TEST(test_cleanup_coroutines_run_to_their_end)
-{
+    {"child in its finally is not started over: ",
+     {{'A', 100, 0, 0, 'B', 0}, {'B', 5, 40, 0, 0, 0}},
+     10,
+     {{'B', E_BODY, 5}, {'B', E_FIN, 5}, {'B', E_FIN_END, 45}, {'A', E_FIN, 45},
+      {'A', E_FIN_END, 45}, {'T', E_FIN, 45}},
+     0},
     /* A's FINALLY calls H, which calls G (sleeps 5), then sleeps 5 itself:
      * the cancel that unwound B and A does not cut H or G short */
-    A.call = &B;
-    B.sleep = 100;
-    A.helper = &H;
-    H.call = &G;
-    G.sleep = 5;
-    H.sleep = 5;
-    run(10);
-    ck_assert_uint_eq(nev, 11);
-    expect(0, 'B', E_FIN, 10);
-    expect(1, 'B', E_FIN_END, 10);
-    expect(2, 'A', E_FIN, 10);
-    expect(3, 'G', E_BODY, 15);
-    expect(4, 'G', E_FIN, 15);
-    expect(5, 'G', E_FIN_END, 15);
-    expect(6, 'H', E_BODY, 20);
-    expect(7, 'H', E_FIN, 20);
-    expect(8, 'H', E_FIN_END, 20);
-    expect(9, 'A', E_FIN_END, 20);
-    expect(10, 'T', E_FIN, 20);
-}
-END_TEST
-
-START_TEST(test_shield_in_a_child_holds_the_cancel)
-{
+    {"cleanup coroutines run to their end: ",
+     {{'A', 0, 0, 0, 'B', 'H'}, {'B', 100, 0, 0, 0, 0}, {'H', 5, 0, 0, 'G', 0},
+      {'G', 5, 0, 0, 0, 0}},
+     10,
+     {{'B', E_FIN, 10}, {'B', E_FIN_END, 10}, {'A', E_FIN, 10}, {'G', E_BODY, 15},
+      {'G', E_FIN, 15}, {'G', E_FIN_END, 15}, {'H', E_BODY, 20}, {'H', E_FIN, 20},
+      {'H', E_FIN_END, 20}, {'A', E_FIN_END, 20}, {'T', E_FIN, 20}},
+     0},
     /* B's sleep of 50 is shielded: the cancel at 10 waits for it; then
      * B's, A's and T's FINALLY at 50 */
-    A.call = &B;
-    B.sleep = 50;
-    B.shield = 1;
-    A.sleep = 100;
-    run(10);
-    ck_assert_uint_eq(nev, 6);
-    expect(0, 'B', E_BODY, 50);
-    expect(1, 'B', E_FIN, 50);
-    expect(2, 'B', E_FIN_END, 50);
-    expect(3, 'A', E_FIN, 50);
-    expect(4, 'A', E_FIN_END, 50);
-    expect(5, 'T', E_FIN, 50);
+    {"shield in a child holds the cancel: ",
+     {{'A', 100, 0, 0, 'B', 0}, {'B', 50, 0, 1, 0, 0}},
+     10,
+     {{'B', E_BODY, 50}, {'B', E_FIN, 50}, {'B', E_FIN_END, 50}, {'A', E_FIN, 50},
+      {'A', E_FIN_END, 50}, {'T', E_FIN, 50}},
+     0},
+    /* T -> A -> B -> G (G sleeps 100): four FINALLY sections, innermost
+     * first; T's body after the call never runs */
+    {"three deep and the task goes on after none: ",
+     {{'A', 0, 0, 0, 'B', 0}, {'B', 0, 0, 0, 'G', 0}, {'G', 100, 0, 0, 0, 0}},
+     7,
+     {{'G', E_FIN, 7}, {'G', E_FIN_END, 7}, {'B', E_FIN, 7}, {'B', E_FIN_END, 7},
+      {'A', E_FIN, 7}, {'A', E_FIN_END, 7}, {'T', E_FIN, 7}},
+     0},
+};
+
+static struct co *co_named(char name)
+{
+    switch (name) {
+    case 'A': return &A;
+    case 'B': return &B;
+    case 'G': return &G;
+    case 'H': return &H;
+    default: return NULL;
+    }
+}
+
+START_TEST(test_cancel_a_chain)
+{
+    /* each chain of chain_cases[_i], cancelled: the log, entry by entry */
+    const struct chain_case *c = &chain_cases[_i];
+    size_t k, n = 0;
+    g_case = c->name;
+    for (k = 0; k < 4 && c->co[k].name != 0; k++) {
+        struct co *co = co_named(c->co[k].name);
+        co->sleep = c->co[k].sleep;
+        co->fin_sleep = c->co[k].fin_sleep;
+        co->shield = c->co[k].shield;
+        co->call = co_named(c->co[k].call);
+        co->helper = co_named(c->co[k].helper);
+    }
+    run(c->cancel_at);
+    while (n < 12 && c->log[n].who != 0)
+        n++;
+    ck_assert_msg(nev == n, "%s%u events logged, expected %u", c->name, (unsigned)nev,
+                  (unsigned)n);
+    for (k = 0; k < n; k++)
+        expect(k, c->log[k].who, c->log[k].what, c->log[k].at);
+    if (c->ends_at != 0)
+        ck_assert_uint_eq(coop_now(), coop_tick_add(T0, c->ends_at));
 }
 END_TEST
 
@@ -264,25 +282,6 @@ START_TEST(test_cancel_before_the_first_run_skips_the_body)
     expect(0, 'T', E_FIN, 0);
     ck_assert_int_eq(coop_task_result(&T.task), COOP_ECANCELED);
     ck_assert_uint_eq(coop_priv_cancels, 0);
-}
-END_TEST
-
-START_TEST(test_three_deep_and_the_task_goes_on_after_none)
-{
-    /* T -> A -> B -> G (G sleeps 100): four FINALLY sections, innermost
-     * first; T's body after the call never runs */
-    A.call = &B;
-    B.call = &G;
-    G.sleep = 100;
-    run(7);
-    ck_assert_uint_eq(nev, 7);
-    expect(0, 'G', E_FIN, 7);
-    expect(1, 'G', E_FIN_END, 7);
-    expect(2, 'B', E_FIN, 7);
-    expect(3, 'B', E_FIN_END, 7);
-    expect(4, 'A', E_FIN, 7);
-    expect(5, 'A', E_FIN_END, 7);
-    expect(6, 'T', E_FIN, 7);
 }
 END_TEST
 
@@ -426,13 +425,9 @@ Suite *coop_cascade_suite(void)
     Suite *s = suite_create("cascade");
     TCase *tc = tcase_create("cancel");
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_cancel_unwinds_children_innermost_first);
-    tcase_add_test(tc, test_finally_that_waits_keeps_its_callers_waiting);
-    tcase_add_test(tc, test_child_in_its_finally_is_not_started_over);
-    tcase_add_test(tc, test_cleanup_coroutines_run_to_their_end);
-    tcase_add_test(tc, test_shield_in_a_child_holds_the_cancel);
+    tcase_add_loop_test(tc, test_cancel_a_chain, 0,
+                        (int)(sizeof chain_cases / sizeof chain_cases[0]));
     tcase_add_test(tc, test_cancel_before_the_first_run_skips_the_body);
-    tcase_add_test(tc, test_three_deep_and_the_task_goes_on_after_none);
     tcase_add_test(tc, test_cancelled_gather_cancels_its_tasks);
     tcase_add_test(tc, test_call_for_deadline_unwinds_grandchildren);
     tcase_add_test(tc, test_call_for_in_time_and_then_cancelled);

@@ -15,7 +15,8 @@
  *
  * Misuse is recorded by a coop_virtual_on_assert hook: each misuse must
  * assert once with a message saying what went wrong, and return its code.
- * Tasks log (id, what, value, tick), the tick of the pass (coop_now()). */
+ * Tasks log (id, what, value, tick), the tick of the pass (coop_now()); the
+ * jobs, the log, the actor and the assert hook are tests/scenario.h's. */
 #include <check.h>
 #include <stdint.h>
 #include <string.h>
@@ -23,44 +24,7 @@
 #include "virtual.h"
 
 #define T0 ((coop_tick_t)3000)
-#define MAX_EV 512
-#define NJOBS 8
 #define ACT 7 /* the actor's job */
-#define MAX_MSGS 8
-
-/* ------------------------------------------------------ the recording hook */
-
-static int hook_calls;
-static char hook_msg[MAX_MSGS][200];
-
-static void record_assert(const char *msg, const char *file, int line)
-{
-    (void)file;
-    (void)line;
-    if (hook_calls < MAX_MSGS) {
-        strncpy(hook_msg[hook_calls], msg != NULL ? msg : "(null)", sizeof hook_msg[0] - 1);
-        hook_msg[hook_calls][sizeof hook_msg[0] - 1] = '\0';
-    }
-    hook_calls++;
-}
-
-/* Exactly n asserts since the last check, each message containing text. */
-#define EXPECT_ASSERTS(n, text)                                                            \
-    do {                                                                                   \
-        int k_;                                                                            \
-        ck_assert_msg(hook_calls == (n), "expected %d COOP_ASSERT(s) (\"%s\"), got %d%s%s", \
-                      (n), (text), hook_calls, hook_calls > 0 ? ": " : "", hook_msg[0]);   \
-        for (k_ = 0; k_ < (n) && k_ < MAX_MSGS; k_++)                                      \
-            ck_assert_msg(strstr(hook_msg[k_], (text)) != NULL,                            \
-                          "COOP_ASSERT message \"%s\" lacks \"%s\"", hook_msg[k_], (text)); \
-        hook_calls = 0;                                                                    \
-        memset(hook_msg, 0, sizeof hook_msg);                                              \
-    } while (0)
-#define EXPECT_ASSERT(text) EXPECT_ASSERTS(1, text)
-#define EXPECT_NO_ASSERT()                                                             \
-    ck_assert_msg(hook_calls == 0, "unexpected COOP_ASSERT (%d): %s", hook_calls, hook_msg[0])
-
-/* ------------------------------------------------------------ fixture */
 
 /* What a log entry says. */
 enum {
@@ -76,11 +40,6 @@ enum {
 /* The actor's actions. */
 enum { A_EV_SET = 1, A_EV_CLEAR, A_EV_DESTROY, A_Q_DESTROY, A_LOCK_REL, A_LOCK_TRY, A_SEM_REL,
        A_SEM_TRY, A_PUT, A_GET, A_CANCEL };
-struct step {
-    uint32_t at;
-    int act;
-    int arg;
-};
 
 struct job {
     coop_task_t task;
@@ -101,18 +60,8 @@ struct job {
     uint8_t got[8];      /* the actor's gets */
     int ngot;
 };
-
-struct ev {
-    int id;
-    int what;
-    int val;
-    coop_tick_t tick;
-};
-
-static coop_loop_t g_loop;
-static struct job J[NJOBS];
-static struct ev evs[MAX_EV];
-static size_t nev;
+#define SCENARIO_NJOBS 8
+#include "scenario.h"
 
 static struct {
     coop_event_t ev;
@@ -125,112 +74,19 @@ static struct {
 
 static void reset(void)
 {
-    int k;
-    coop_priv_running = NULL;
-    coop_priv_inbox = NULL;
-    coop_virtual_on_assert = record_assert;
-    coop_virtual_on_idle = NULL;
-    coop_virtual_set(T0);
-    coop_virtual_idles = 0;
-    hook_calls = 0;
-    memset(hook_msg, 0, sizeof hook_msg);
-    memset(J, 0, sizeof J);
-    for (k = 0; k < NJOBS; k++)
-        J[k].id = k;
-    memset(evs, 0, sizeof evs);
-    nev = 0;
+    scenario_reset(T0);
+    scenario_record_asserts();
     memset(&G, 0, sizeof G);
     memset(G.canary, 0x5a, sizeof G.canary);
     coop_event_init(&G.ev);
     coop_lock_init(&G.lock);
     ck_assert_int_eq(coop_sem_init(&G.sem, 0, 5), COOP_OK);
     ck_assert_int_eq(coop_queue_init(&G.q, G.q_buf, 1, 2), COOP_OK);
-    memset(&g_loop, 0, sizeof g_loop);
-    coop_loop_init(&g_loop);
 }
 
 static void setup(void)
 {
     reset();
-}
-
-static void teardown(void)
-{
-    coop_priv_running = NULL;
-    coop_priv_inbox = NULL;
-    coop_virtual_on_assert = NULL;
-}
-
-static struct job *job_of(coop_task_t *task)
-{
-    return COOP_CONTAINER_OF(task, struct job, task);
-}
-
-static coop_tick_t at(uint32_t n)
-{
-    return coop_tick_add(T0, n);
-}
-
-static void log_ev(int id, int what, int val)
-{
-    ck_assert_uint_lt(nev, MAX_EV);
-    evs[nev].id = id;
-    evs[nev].what = what;
-    evs[nev].val = val;
-    evs[nev].tick = coop_now();
-    nev++;
-}
-
-/* Event k is (id, what, val) at T0 + n. */
-static void expect_ev(size_t k, int id, int what, int val, uint32_t n)
-{
-    ck_assert_msg(k < nev, "event %u: only %u logged", (unsigned)k, (unsigned)nev);
-    ck_assert_msg(evs[k].id == id && evs[k].what == what && evs[k].val == val &&
-                      evs[k].tick == at(n),
-                  "event %u: got (task %d, what %d, value %d, T0%+ld), expected (%d, %d, %d, "
-                  "T0+%lu)",
-                  (unsigned)k, evs[k].id, evs[k].what, evs[k].val,
-                  (long)coop_tick_diff(evs[k].tick, T0), id, what, val, (unsigned long)n);
-}
-
-/* The events (id, what) in log order, as ids / values / ticks. */
-static size_t select_ev(int what, int *ids, int *vals, uint32_t *ticks, size_t max)
-{
-    size_t k, m = 0;
-    for (k = 0; k < nev && m < max; k++) {
-        if (evs[k].what != what)
-            continue;
-        if (ids != NULL)
-            ids[m] = evs[k].id;
-        if (vals != NULL)
-            vals[m] = evs[k].val;
-        if (ticks != NULL)
-            ticks[m] = (uint32_t)coop_tick_diff(evs[k].tick, T0);
-        m++;
-    }
-    return m;
-}
-
-static int count_ev(int id, int what)
-{
-    size_t k;
-    int n = 0;
-    for (k = 0; k < nev; k++)
-        n += evs[k].id == id && evs[k].what == what;
-    return n;
-}
-
-static void spawn(int k, coop_task_fn fn)
-{
-    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[k].task, fn), COOP_OK);
-}
-
-static void expect_ints(const int *got, const int *want, size_t n, const char *what)
-{
-    size_t k;
-    for (k = 0; k < n; k++)
-        ck_assert_msg(got[k] == want[k], "%s[%u]: %d, expected %d", what, (unsigned)k, got[k],
-                      want[k]);
 }
 
 /* ------------------------------------------------------------ task bodies */
@@ -344,7 +200,7 @@ static coop_status_t putter_fn(coop_task_t *task)
     ASYNC_END;
 }
 
-static int act(struct job *j, const struct step *s)
+static int do_action(struct job *j, const struct step *s)
 {
     uint8_t rec[17];
     switch (s->act) {
@@ -372,25 +228,11 @@ static int act(struct job *j, const struct step *s)
     }
 }
 
-/* Runs its script: each step at T0 + at (steps of one tick in one pass). */
-static coop_status_t actor_fn(coop_task_t *task)
+/* The actor's step: do it, log its rc. */
+static bool act(struct job *j, const struct step *s)
 {
-    struct job *j = job_of(task);
-    ASYNC(task);
-    for (j->k = 0; j->k < j->nsteps; j->k++) {
-        if (coop_tick_after(at(j->script[j->k].at), coop_now()))
-            AWAIT_SLEEP_UNTIL(at(j->script[j->k].at));
-        log_ev(j->id, EV_ACT + j->script[j->k].act, act(j, &j->script[j->k]));
-    }
-    j->body = 1;
-    ASYNC_END;
-}
-
-static void run_actor(const struct step *script, size_t n)
-{
-    J[ACT].script = script;
-    J[ACT].nsteps = n;
-    spawn(ACT, actor_fn);
+    log_ev(j->id, EV_ACT + s->act, do_action(j, s));
+    return true;
 }
 
 /* The actor's rc for its m-th action of type a. */
@@ -444,7 +286,7 @@ START_TEST(test_event_wakes_all_fifo)
         J[k].delay = delays[k];
         spawn(k, ev_waiter_fn);
     }
-    run_actor(script, 1);
+    spawn_actor(ACT, script, 1, act);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     ck_assert_uint_eq(select_ev(EV_DONE, ids, NULL, ticks, 8), 4);
     expect_ints(ids, order, 4, "wake order");
@@ -470,7 +312,7 @@ START_TEST(test_event_set_clear_before_run)
     spawn(3, ev_waiter_fn);
     spawn(1, ev_waiter_fn);
     spawn(2, ev_waiter_fn);
-    run_actor(script, 4);
+    spawn_actor(ACT, script, 4, act);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     ck_assert_int_eq(act_rc(A_CANCEL, 0), COOP_OK);
     expect_ev(0, 0, EV_WAIT, 0, 0);
@@ -503,7 +345,7 @@ START_TEST(test_event_destroyed)
     spawn(1, ev_waiter_fn);
     J[2].delay = 7;
     spawn(2, ev_waiter_fn);
-    run_actor(script, 2);
+    spawn_actor(ACT, script, 2, act);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     ck_assert_int_eq(count_ev(0, EV_DONE), 1);
     ck_assert_int_eq(count_ev(1, EV_DONE), 1);
@@ -680,7 +522,7 @@ START_TEST(test_sem_fifo_no_barging)
         J[k].delay = delays[k];
         spawn(k, sem_fn);
     }
-    run_actor(script, 5);
+    spawn_actor(ACT, script, 5, act);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     ck_assert_uint_eq(select_ev(EV_ACQ, ids, vals, ticks, 8), 3);
     expect_ints(ids, order, 3, "semaphore order");
@@ -828,7 +670,7 @@ START_TEST(test_queue_producer_consumer)
             if (evs[k2].id != 0 || evs[k2].what != EV_DONE)
                 continue;
             vals[m] = evs[k2].val;
-            ticks[m++] = (uint32_t)coop_tick_diff(evs[k2].tick, T0);
+            ticks[m++] = (uint32_t)coop_tick_diff(evs[k2].tick, g_t0);
         }
         ck_assert_uint_eq(m, 6);
     }
@@ -843,7 +685,7 @@ START_TEST(test_queue_producer_consumer)
             if (evs[k2].id != 1 || evs[k2].what != EV_DONE)
                 continue;
             vals[m] = evs[k2].val;
-            ticks[m++] = (uint32_t)coop_tick_diff(evs[k2].tick, T0);
+            ticks[m++] = (uint32_t)coop_tick_diff(evs[k2].tick, g_t0);
         }
         ck_assert_uint_eq(m, 6);
     }
@@ -879,7 +721,7 @@ START_TEST(test_queue_getters_fifo)
         J[k].n = 1;
         spawn(k, getter_fn);
     }
-    run_actor(script, 4);
+    spawn_actor(ACT, script, 4, act);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     ck_assert_int_eq(act_rc(A_PUT, 0) | act_rc(A_PUT, 1) | act_rc(A_PUT, 2), COOP_OK);
     ck_assert_int_eq(act_rc(A_GET, 0), COOP_EAGAIN);
@@ -914,7 +756,7 @@ START_TEST(test_queue_putters_fifo)
     J[1].base = 80;
     spawn(0, putter_fn);
     spawn(1, putter_fn);
-    run_actor(script, 3);
+    spawn_actor(ACT, script, 3, act);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     ck_assert_int_eq(J[ACT].ngot, 2);
     ck_assert_uint_eq(J[ACT].got[0], 100);
@@ -1028,7 +870,7 @@ START_TEST(test_queue_destroyed)
     J[1].n = 1;
     spawn(0, getter_fn);
     spawn(1, getter_fn);
-    run_actor(script, 2);
+    spawn_actor(ACT, script, 2, act);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     ck_assert_uint_eq(select_ev(EV_DONE, ids, NULL, ticks, 8), 2);
     ck_assert_int_eq(ids[0], 0);
@@ -1048,7 +890,7 @@ START_TEST(test_queue_destroyed)
         J[0].n = 1;
         J[0].base = 3;
         spawn(0, putter_fn);
-        run_actor(script2, 1);
+        spawn_actor(ACT, script2, 1, act);
         ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
         expect_ev(2, 0, EV_DONE, 3, 5);
         ck_assert_uint_eq(coop_queue_count(&G.q), 2); /* its record did not go in */
@@ -1079,7 +921,7 @@ START_TEST(test_queue_destroyed_woken_getter)
     static const struct step script[] = {{5, A_PUT, 4}, {5, A_Q_DESTROY, 0}};
     spawn(0, marked_getter_fn);
     spawn(1, marked_getter_fn);
-    run_actor(script, 2);
+    spawn_actor(ACT, script, 2, act);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     EXPECT_ASSERTS(2, "not initialised or was destroyed");
     ck_assert_int_eq(count_ev(0, EV_DONE), 1);
@@ -1195,7 +1037,7 @@ START_TEST(test_handoff_cancel_passes_on)
     script[1].act = A_CANCEL;
     script[1].arg = 0;
     handoff_setup(kind);
-    run_actor(script, 2);
+    spawn_actor(ACT, script, 2, act);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     ck_assert_int_eq(act_rc(handoff_give[kind], 0), COOP_OK);
     ck_assert_int_eq(act_rc(A_CANCEL, 0), COOP_OK);
@@ -1248,7 +1090,7 @@ START_TEST(test_handoff_cancel_frees_unit)
     script[3].act = handoff_try[kind];
     handoff_setup(kind);
     ck_assert_int_eq(coop_task_cancel(&J[1].task), COOP_OK); /* one waiter only */
-    run_actor(script, 4);
+    spawn_actor(ACT, script, 4, act);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     ck_assert_int_eq(act_rc(handoff_give[kind], 0), COOP_OK);
     ck_assert_int_eq(act_rc(handoff_try[kind], 0), COOP_EAGAIN);
@@ -1281,7 +1123,7 @@ Suite *coop_sync_suite(void)
     TCase *tc;
 
     tc = tcase_create("event");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, scenario_teardown);
     tcase_add_test(tc, test_event_basics);
     tcase_add_test(tc, test_event_wakes_all_fifo);
     tcase_add_test(tc, test_event_set_clear_before_run);
@@ -1289,19 +1131,19 @@ Suite *coop_sync_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("lock");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, scenario_teardown);
     tcase_add_test(tc, test_lock_fifo_fairness);
     tcase_add_test(tc, test_lock_misuse);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("semaphore");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, scenario_teardown);
     tcase_add_test(tc, test_sem_init_and_range);
     tcase_add_test(tc, test_sem_fifo_no_barging);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("queue");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, scenario_teardown);
     tcase_add_test(tc, test_queue_init_errors);
     tcase_add_test(tc, test_queue_fifo_edges);
     tcase_add_test(tc, test_queue_producer_consumer);
@@ -1315,7 +1157,7 @@ Suite *coop_sync_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("handoff");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, scenario_teardown);
     tcase_add_loop_test(tc, test_handoff_cancel_passes_on, 0, 4);
     tcase_add_loop_test(tc, test_handoff_cancel_frees_unit, 0, 4);
     suite_add_tcase(s, tc);

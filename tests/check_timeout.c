@@ -23,7 +23,7 @@
  * of the pass (coop_now()). Timers due on one tick fire in the order they
  * were armed (see check_sched.c), and tasks made ready run in that order: a
  * scenario picks which of two tasks runs first in a pass by spawning it
- * first. */
+ * first. The jobs, the log and the actor are tests/scenario.h's. */
 #include <check.h>
 #include <stdint.h>
 #include <string.h>
@@ -31,8 +31,6 @@
 #include "virtual.h"
 
 #define T0 ((coop_tick_t)2000) /* the clock when a test starts, unless it says */
-#define MAX_EV 256
-#define NJOBS 8
 
 /* The kinds of wait, in the order of the loop tests' _i. */
 enum { K_FLAG, K_COUNTER, K_RING, K_EVENT, K_LOCK, K_SEM, K_PUT, K_GET, K_JOIN, K_GATHER, K_ANY,
@@ -56,13 +54,8 @@ enum {
     EV_AFTER     /* something after the wait */
 };
 
-/* The actor's script: at tick T0 + at, do act. */
+/* The actor's steps (struct step's act). */
 enum { A_PROVIDE = 1, A_CANCEL, A_ADVANCE, A_EV_SET, A_EV_CLEAR };
-struct step {
-    uint32_t at;
-    int act;
-    int arg;
-};
 
 /* A child coroutine (AWAIT_CALL_FOR): n sleeps of `sleep` ticks, then (if
  * wait_event) a wait on the event. */
@@ -99,7 +92,7 @@ struct job {
     uint8_t rec;         /* a queue record */
     const struct step *script; /* the actor's */
     size_t nsteps;
-    size_t i;
+    size_t k;
     int act_rc[8];       /* the actor's results, one per step */
     int in_q_before;     /* A_CANCEL: the victim was in its wait queue before */
     int in_q_after;      /* ... and after */
@@ -110,20 +103,9 @@ struct job {
     size_t cancelled;    /* coop_task_cancel_all's result */
     struct child ch;
 };
-
-struct ev {
-    int id;
-    int what;
-    int val;
-    coop_tick_t tick;
-};
-
-static coop_loop_t g_loop;
-static struct job J[NJOBS];
-static struct ev evs[MAX_EV];
-static size_t nev;
-static coop_tick_t g_t0;
-static const char *g_scenario = ""; /* named in failure messages */
+#define SCENARIO_NJOBS 8
+#define SCENARIO_MAX_EV 256
+#include "scenario.h"
 
 /* The objects waited on. */
 static struct {
@@ -144,28 +126,10 @@ static struct {
 #define W2 2 /* a second waiter */
 #define H 3  /* a helper task in gather (ends at once or at +1) and any (at +200) */
 
-static void unexpected_assert(const char *msg, const char *file, int line)
-{
-    ck_abort_msg("unexpected COOP_ASSERT at %s:%d: %s", file, line, msg);
-}
-
 /* Reset every piece of global state (also right with CK_FORK=no). */
 static void reset(coop_tick_t start)
 {
-    int k;
-    coop_priv_running = NULL;
-    coop_priv_inbox = NULL;
-    coop_virtual_on_assert = unexpected_assert;
-    coop_virtual_on_idle = NULL;
-    coop_virtual_masked = false;
-    coop_virtual_set(start);
-    coop_virtual_idles = 0;
-    g_t0 = start;
-    memset(J, 0, sizeof J);
-    for (k = 0; k < NJOBS; k++)
-        J[k].id = k;
-    memset(evs, 0, sizeof evs);
-    nev = 0;
+    scenario_reset(start);
     memset(&G, 0, sizeof G);
     coop_flag_init(&G.flag);
     coop_counter_init(&G.counter);
@@ -174,78 +138,12 @@ static void reset(coop_tick_t start)
     coop_lock_init(&G.lock);
     ck_assert_int_eq(coop_sem_init(&G.sem, 0, 5), COOP_OK);
     ck_assert_int_eq(coop_queue_init(&G.q, G.q_buf, 1, 2), COOP_OK);
-    memset(&g_loop, 0, sizeof g_loop);
-    coop_loop_init(&g_loop);
 }
 
 static void setup(void)
 {
     g_scenario = "";
     reset(T0);
-}
-
-static void teardown(void)
-{
-    coop_priv_running = NULL;
-    coop_priv_inbox = NULL;
-    coop_virtual_on_assert = NULL;
-}
-
-static struct job *job_of(coop_task_t *task)
-{
-    return COOP_CONTAINER_OF(task, struct job, task);
-}
-
-static coop_tick_t at(uint32_t n)
-{
-    return coop_tick_add(g_t0, n);
-}
-
-static void log_ev(int id, int what, int val)
-{
-    ck_assert_uint_lt(nev, MAX_EV);
-    evs[nev].id = id;
-    evs[nev].what = what;
-    evs[nev].val = val;
-    evs[nev].tick = coop_now();
-    nev++;
-}
-
-/* The index of the first event (id, what), or -1. */
-static int find_ev(int id, int what)
-{
-    size_t k;
-    for (k = 0; k < nev; k++)
-        if (evs[k].id == id && evs[k].what == what)
-            return (int)k;
-    return -1;
-}
-
-static int count_ev(int id, int what)
-{
-    size_t k;
-    int n = 0;
-    for (k = 0; k < nev; k++)
-        n += evs[k].id == id && evs[k].what == what;
-    return n;
-}
-
-/* Task `id` logged `what` exactly once, with value val at tick T0 + n. */
-#define EXPECT_EV(id_, what_, val_, n_)                                                        \
-    do {                                                                                       \
-        int e_ = find_ev((id_), (what_));                                                      \
-        ck_assert_msg(e_ >= 0, "%s: task %d never logged event %d", g_scenario, (id_), (what_)); \
-        ck_assert_msg(count_ev((id_), (what_)) == 1, "%s: task %d logged event %d %d times",     \
-                      g_scenario, (id_), (what_), count_ev((id_), (what_)));                   \
-        ck_assert_msg(evs[e_].val == (val_) && evs[e_].tick == at(n_),                         \
-                      "%s: task %d event %d: value %d at T0%+ld, expected %d at T0+%lu",       \
-                      g_scenario, (id_), (what_), evs[e_].val,                                 \
-                      (long)coop_tick_diff(evs[e_].tick, g_t0), (val_), (unsigned long)(n_));  \
-    } while (0)
-
-static void spawn(int k, coop_task_fn fn)
-{
-    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[k].task, fn), COOP_OK);
 }
 
 /* --------------------------------------------------- the objects, by kind */
@@ -411,38 +309,28 @@ static coop_status_t waiter_fn(coop_task_t *task)
     ASYNC_END;
 }
 
-/* Runs its script; A_PROVIDE of a task kind ends it. */
-static coop_status_t actor_fn(coop_task_t *task)
+/* The actor's step; A_PROVIDE of a task kind ends the actor. */
+static bool act(struct job *j, const struct step *s)
 {
-    struct job *j = job_of(task);
-    const struct step *s;
-    ASYNC(task);
-    for (j->i = 0; j->i < j->nsteps; j->i++) {
-        if (coop_tick_after(at(j->script[j->i].at), coop_now()))
-            AWAIT_SLEEP_UNTIL(at(j->script[j->i].at));
-        s = &j->script[j->i];
-        if (s->act == A_PROVIDE) {
-            if (provide(j->kind))
-                ASYNC_RETURN();
-        } else if (s->act == A_CANCEL) {
-            struct job *v = &J[s->arg];
-            j->in_q_before = in_waitq(waitq_of(v->kind), &v->task);
-            j->armed_before = coop_timer_armed(&v->task.timer);
-            j->act_rc[j->i] = coop_task_cancel(&v->task);
-            j->in_q_after = in_waitq(waitq_of(v->kind), &v->task);
-            j->armed_after_cancel = coop_timer_armed(&v->task.timer);
-            log_ev(A, EV_CANCEL, j->act_rc[j->i]);
-        } else if (s->act == A_ADVANCE) {
-            coop_virtual_advance((uint32_t)s->arg); /* a long pass */
-        } else if (s->act == A_EV_SET) {
-            coop_event_set(&G.ev);
-        } else if (s->act == A_EV_CLEAR) {
-            coop_event_clear(&G.ev);
-        }
+    if (s->act == A_PROVIDE) {
+        if (provide(j->kind))
+            return false;
+    } else if (s->act == A_CANCEL) {
+        struct job *v = &J[s->arg];
+        j->in_q_before = in_waitq(waitq_of(v->kind), &v->task);
+        j->armed_before = coop_timer_armed(&v->task.timer);
+        j->act_rc[j->k] = coop_task_cancel(&v->task);
+        j->in_q_after = in_waitq(waitq_of(v->kind), &v->task);
+        j->armed_after_cancel = coop_timer_armed(&v->task.timer);
+        log_ev(A, EV_CANCEL, j->act_rc[j->k]);
+    } else if (s->act == A_ADVANCE) {
+        coop_virtual_advance((uint32_t)s->arg); /* a long pass */
+    } else if (s->act == A_EV_SET) {
+        coop_event_set(&G.ev);
+    } else if (s->act == A_EV_CLEAR) {
+        coop_event_clear(&G.ev);
     }
-    FINALLY;
-    j->fin++;
-    ASYNC_END;
+    return true;
 }
 
 /* Sleep `delay` ticks (none if 0), store err_set in err, log. FINALLY: log,
@@ -479,8 +367,6 @@ static void scenario(int kind, int waiter_first, int timed, uint32_t ms, const s
 {
     uint8_t v;
     J[A].kind = kind;
-    J[A].script = script;
-    J[A].nsteps = nsteps;
     J[W].kind = kind;
     J[W].timed = timed;
     J[W].ms = ms;
@@ -504,9 +390,9 @@ static void scenario(int kind, int waiter_first, int timed, uint32_t ms, const s
     J[W2].ntasks = J[W].ntasks;
     if (waiter_first) {
         spawn(W, waiter_fn);
-        spawn(A, actor_fn);
+        spawn_actor(A, script, nsteps, act);
     } else {
-        spawn(A, actor_fn);
+        spawn_actor(A, script, nsteps, act);
         spawn(W, waiter_fn);
     }
     if ((kind == K_GATHER || kind == K_ANY) && coop_task_result(&J[H].task) == COOP_EINVAL)
@@ -560,138 +446,97 @@ static void expect_untaken(int kind)
 
 /* ------------------------------------------------------------ AWAIT_FOR */
 
-static void for_timeout_at_deadline(int kind)
-{
+/* One AWAIT_FOR scenario: "J[W] waits for a kind under AWAIT_FOR(ms); the
+ * actor runs script"; then J[W]'s wait ended at T0 + done_at with rc, and it
+ * took the unit (taken) or took nothing (the unit the actor provided is still
+ * there at the end). Optional checks (-1: none): the absolute tick of the
+ * end, the actor's provide at T0 + provide_at, the waiter's sleep `after`
+ * ending at T0 + after_at; none_left: no unit was there at the deadline. */
+struct for_case {
+    const char *name;
+    coop_tick_t start;   /* the clock at the start (T0 unless across the wrap) */
+    int waiter_first;    /* the waiter spawned (its deadline armed) first */
+    uint32_t ms;
+    uint32_t after;
+    int helper_first;    /* gather: the helper ends before the waiter polls */
+    struct step script[2];
+    size_t nsteps;
+    int rc;
+    uint32_t done_at;
+    int taken;
+    long done_tick;
+    int none_left;
+    int provide_at;
+    int after_at;
+};
+
+#define WRAP5 ((coop_tick_t)(0 - 5)) /* 5 ticks before the wrap (16- or 32-bit ticks) */
+static const struct for_case for_cases[] = {
     /* nothing comes before the deadline (the actor provides at +20): the
      * wait ends at T0+10 exactly (not +9, not +11) with COOP_ETIMEDOUT, and
      * what came at +20 is left for others */
-    static const struct step script[] = {{20, A_PROVIDE, 0}};
-    g_scenario = "timeout at deadline";
-    scenario(kind, 0, 1, 10, script, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_ETIMEDOUT, 10);
-    if (!IS_TASK_KIND(kind))
-        ck_assert_int_eq(J[W].avail, 0); /* nothing was there at the deadline */
-    expect_untaken(kind);
-    EXPECT_EV(A, EV_PROVIDE, kind, 20);
-}
-
-static void for_success_one_tick_before(int kind)
-{
+    {"timeout at deadline", T0, 0, 10, 0, 0, {{20, A_PROVIDE, 0}}, 1,
+     COOP_ETIMEDOUT, 10, 0, -1, 1, 20, -1},
     /* provided at +9, deadline +10: COOP_OK at +9, the unit taken, the
      * deadline disarmed (the waiter then sleeps 5 and wakes at +14) */
-    static const struct step script[] = {{9, A_PROVIDE, 0}};
-    g_scenario = "success one tick before";
-    J[W].after = 5;
-    scenario(kind, 0, 1, 10, script, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_OK, 9);
-    expect_taken(kind);
-    EXPECT_EV(W, EV_AFTER, 0, 14);
-}
-
-static void for_same_pass_provider_first(int kind)
-{
+    {"success one tick before", T0, 0, 10, 5, 0, {{9, A_PROVIDE, 0}}, 1,
+     COOP_OK, 9, 1, -1, 0, -1, 14},
     /* the actor's sleep and the deadline fall due on one tick, the actor's
      * armed first: it provides, then the waiter's wait op finds the unit
      * there and takes it: COOP_OK, although the deadline has passed */
-    static const struct step script[] = {{10, A_PROVIDE, 0}};
-    g_scenario = "same pass provider first";
-    scenario(kind, 0, 1, 10, script, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_OK, 10);
-    expect_taken(kind);
-}
-
-static void for_same_pass_waiter_first(int kind)
-{
+    {"same pass provider first", T0, 0, 10, 0, 0, {{10, A_PROVIDE, 0}}, 1,
+     COOP_OK, 10, 1, -1, 0, -1, -1},
     /* the same tick, the waiter's deadline armed first: it runs first, finds
      * nothing, gives up (COOP_ETIMEDOUT) and takes nothing: the unit the
      * actor then provides in that pass stays */
-    static const struct step script[] = {{10, A_PROVIDE, 0}};
-    g_scenario = "same pass waiter first";
-    scenario(kind, 1, 1, 10, script, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_ETIMEDOUT, 10);
-    expect_untaken(kind);
-    EXPECT_EV(A, EV_PROVIDE, kind, 10);
-}
-
-static void for_poll(int kind)
-{
+    {"same pass waiter first", T0, 1, 10, 0, 0, {{10, A_PROVIDE, 0}}, 1,
+     COOP_ETIMEDOUT, 10, 0, -1, 0, 10, -1},
     /* 0 ms polls: nothing there: COOP_ETIMEDOUT at once (at T0);
      * something there: COOP_OK at once */
-    static const struct step later[] = {{20, A_PROVIDE, 0}};
-    static const struct step now[] = {{0, A_PROVIDE, 0}};
-    g_scenario = "poll";
-    scenario(kind, 0, 1, 0, later, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_ETIMEDOUT, 0);
-    expect_untaken(kind);
-
-    reset(T0);
-    if (kind == K_GATHER) /* the helper ends before the waiter polls */
-        spawn(H, sleeper_fn);
-    scenario(kind, 0, 1, 0, now, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_OK, 0);
-    expect_taken(kind);
-}
-
-static void for_across_wrap(int kind)
-{
-    /* the clock starts 5 ticks before the wrap (16- or 32-bit ticks): a 10
-     * ms deadline falls on tick 5 after the wrap, exactly; a unit at +9
-     * (tick 4) is taken in time */
-    static const struct step late[] = {{20, A_PROVIDE, 0}};
-    static const struct step early[] = {{9, A_PROVIDE, 0}};
-    const coop_tick_t start = (coop_tick_t)(0 - 5);
-    g_scenario = "across wrap";
-    reset(start);
-    scenario(kind, 0, 1, 10, late, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_ETIMEDOUT, 10);
-    ck_assert_uint_eq(evs[find_ev(W, EV_DONE)].tick, 5);
-    expect_untaken(kind);
-
-    reset(start);
-    scenario(kind, 0, 1, 10, early, 1);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_OK, 9);
-    ck_assert_uint_eq(evs[find_ev(W, EV_DONE)].tick, 4);
-    expect_taken(kind);
-}
-
-static void for_woken_before_deadline_runs_after(int kind)
-{
+    {"poll", T0, 0, 0, 0, 0, {{20, A_PROVIDE, 0}}, 1, COOP_ETIMEDOUT, 0, 0, -1, 0, -1, -1},
+    {"poll", T0, 0, 0, 0, 1, {{0, A_PROVIDE, 0}}, 1, COOP_OK, 0, 1, -1, 0, -1, -1},
+    /* the clock starts 5 ticks before the wrap: a 10 ms deadline falls on
+     * tick 5 after the wrap, exactly; a unit at +9 (tick 4) is taken in time */
+    {"across wrap", WRAP5, 0, 10, 0, 0, {{20, A_PROVIDE, 0}}, 1,
+     COOP_ETIMEDOUT, 10, 0, 5, 0, -1, -1},
+    {"across wrap", WRAP5, 0, 10, 0, 0, {{9, A_PROVIDE, 0}}, 1, COOP_OK, 9, 1, 4, 0, -1, -1},
     /* the unit comes at +5 and wakes the waiter; the pass then takes long
      * (the clock jumps to +15): the deadline (+10) falls due before the
      * waiter runs. The wake came first: the waiter keeps it, COOP_OK at +15 */
-    static const struct step script[] = {{5, A_ADVANCE, 10}, {5, A_PROVIDE, 0}};
-    g_scenario = "woken before deadline runs after";
-    scenario(kind, 0, 1, 10, script, 2);
+    {"woken before deadline runs after", T0, 0, 10, 0, 0,
+     {{5, A_ADVANCE, 10}, {5, A_PROVIDE, 0}}, 2, COOP_OK, 15, 1, -1, 0, -1, -1},
+};
+
+static void for_scenario(int kind, const struct for_case *c)
+{
+    g_scenario = c->name;
+    reset(c->start);
+    J[W].after = c->after;
+    if (c->helper_first && kind == K_GATHER) /* the helper ends before the waiter polls */
+        spawn(H, sleeper_fn);
+    scenario(kind, c->waiter_first, 1, c->ms, c->script, c->nsteps);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    expect_done(kind, COOP_OK, 15);
-    expect_taken(kind);
+    expect_done(kind, c->rc, c->done_at);
+    if (c->done_tick >= 0)
+        ck_assert_uint_eq(evs[find_ev(W, EV_DONE)].tick, (coop_tick_t)c->done_tick);
+    if (c->none_left && !IS_TASK_KIND(kind))
+        ck_assert_int_eq(J[W].avail, 0); /* nothing was there at the deadline */
+    if (c->taken)
+        expect_taken(kind);
+    else
+        expect_untaken(kind);
+    if (c->provide_at >= 0)
+        EXPECT_EV(A, EV_PROVIDE, kind, (uint32_t)c->provide_at);
+    if (c->after_at >= 0)
+        EXPECT_EV(W, EV_AFTER, 0, (uint32_t)c->after_at);
 }
 
 START_TEST(test_for_each_kind)
 {
     /* every scenario above for the wait kind _i, each from a fresh state */
-    int kind = _i;
-    for_timeout_at_deadline(kind);
-    reset(T0);
-    for_success_one_tick_before(kind);
-    reset(T0);
-    for_same_pass_provider_first(kind);
-    reset(T0);
-    for_same_pass_waiter_first(kind);
-    reset(T0);
-    for_poll(kind);
-    reset(T0);
-    for_across_wrap(kind);
-    reset(T0);
-    for_woken_before_deadline_runs_after(kind);
+    size_t c;
+    for (c = 0; c < sizeof for_cases / sizeof for_cases[0]; c++)
+        for_scenario(_i, &for_cases[c]);
 }
 END_TEST
 
@@ -873,9 +718,7 @@ START_TEST(test_call_for_short_sleeps_keep_deadline)
     J[0].after = 2;
     {
         static const struct step script[] = {{9, A_EV_SET, 0}};
-        J[A + 1].script = script;
-        J[A + 1].nsteps = 1;
-        spawn(A + 1, actor_fn);
+        spawn_actor(A + 1, script, 1, act);
     }
     spawn(0, caller_fn);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
@@ -1292,14 +1135,14 @@ Suite *coop_timeout_suite(void)
     TCase *tc;
 
     tc = tcase_create("for");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, scenario_teardown);
     tcase_add_loop_test(tc, test_for_each_kind, 0, K_COUNT);
     tcase_add_loop_test(tc, test_for_two_waiters_no_loss, 0, 4);
     tcase_add_test(tc, test_for_event_set_clear_then_deadline);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("call_for");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, scenario_teardown);
     tcase_add_test(tc, test_call_for_in_time);
     tcase_add_test(tc, test_call_for_cancels_child_at_deadline);
     tcase_add_test(tc, test_call_for_cuts_long_sleep);
@@ -1307,21 +1150,21 @@ Suite *coop_timeout_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("cancel");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, scenario_teardown);
     tcase_add_loop_test(tc, test_cancel_each_wait, 0, K_COUNT);
     tcase_add_test(tc, test_shield_defers_cancel);
     tcase_add_test(tc, test_cancel_all);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("micropython");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, scenario_teardown);
     tcase_add_loop_test(tc, test_mp_wait_for_swallows_cancel, 0, K_COUNT);
     tcase_add_test(tc, test_mp_cancel_gather_cancels_all);
     tcase_add_test(tc, test_mp_errors_of_children_kept);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("any");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, scenario_teardown);
     tcase_add_test(tc, test_any_first_to_end);
     tcase_add_test(tc, test_any_tie_in_one_pass);
     tcase_add_test(tc, test_any_with_timeout);

@@ -18,11 +18,9 @@
 #include "avr_mcu_section.h"
 AVR_MCU(F_CPU, "atmega328p");
 
-static coop_loop_t loop;
-static coop_counter_t counter;
-static coop_flag_t flag;
+#include "../stress_check.h" /* loop, counter, flag, ring; counter_fn, ring_fn */
+
 static coop_flag_t report;
-COOP_RING_DEFINE(ring, uint8_t, 16);
 
 static volatile uint32_t isr_count, pushed; /* written by the ISR only */
 static uint8_t seq;
@@ -39,20 +37,9 @@ ISR(INT0_vect)
 
 COOP_AVR_ISR_FLAG(INT1_vect, &report)
 
-static uint32_t counter_total, flag_total, popped, order_errors;
 static uint8_t last_seq;
 
 static coop_task_t counter_task, flag_task, ring_task, report_task;
-
-static coop_status_t counter_fn(coop_task_t *task)
-{
-    ASYNC(task);
-    for (;;) {
-        AWAIT_COUNTER(&counter);
-        counter_total += coop_counter_take(&counter);
-    }
-    ASYNC_END;
-}
 
 static coop_status_t flag_fn(coop_task_t *task)
 {
@@ -64,30 +51,13 @@ static coop_status_t flag_fn(coop_task_t *task)
     ASYNC_END;
 }
 
-static void pop_one(void)
+/* The records are seq, which counts every interrupt, also those whose
+ * push found the ring full: no record may come twice in a row. */
+static bool stress_record_ok(uint8_t v)
 {
-    uint8_t v;
-    if (coop_ring_pop(&ring, &v)) {
-        if (popped != 0 && v == last_seq)
-            order_errors++; /* the same record twice */
-        last_seq = v;
-        popped++;
-    }
-}
-
-static uint8_t batch;
-static coop_status_t ring_fn(coop_task_t *task)
-{
-    ASYNC(task);
-    for (;;) {
-        AWAIT_RING(&ring);
-        pop_one();
-        if (++batch == 8) {
-            batch = 0;
-            AWAIT_SLEEP_MS(1); /* slow consumer: bursts overflow the ring */
-        }
-    }
-    ASYNC_END;
+    bool ok = popped == 0 || v != last_seq;
+    last_seq = v;
+    return ok;
 }
 
 static coop_status_t report_fn(coop_task_t *task)

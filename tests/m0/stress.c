@@ -40,14 +40,13 @@
 #define COOP_IMPLEMENTATION
 #include "port_m0.h"
 
+#include "../stress_check.h" /* loop, counter, flag, ring; counter_fn, ring_fn */
+
 #ifndef STRESS_MS
 #define STRESS_MS 1500u
 #endif
 
-static coop_loop_t loop;
-static coop_counter_t counter, tick_counter;
-static coop_flag_t flag;
-COOP_RING_DEFINE(ring, uint8_t, 16);
+static coop_counter_t tick_counter;
 
 /* written by the interrupts only */
 static volatile uint32_t swi_runs, pushed, timer_irqs;
@@ -105,7 +104,7 @@ static void on_tick(void) /* in the SysTick handler */
 }
 
 /* ---------------------------------------------------------------- tasks */
-static uint32_t counter_total, flag_total, popped, order_errors, tick_total;
+static uint32_t tick_total;
 static uint32_t worst_latency, tick_base;
 static unsigned passed, failed;
 
@@ -118,16 +117,6 @@ static unsigned passed, failed;
             coop_board_printf("FAIL line %d: %s", __LINE__, #cond); \
         }                                                    \
     } while (0)
-
-static coop_status_t counter_fn(coop_task_t *task)
-{
-    ASYNC(task);
-    for (;;) {
-        AWAIT_COUNTER(&counter);
-        counter_total += coop_counter_take(&counter);
-    }
-    ASYNC_END;
-}
 
 static coop_status_t flag_fn(coop_task_t *task)
 {
@@ -149,29 +138,10 @@ static coop_status_t flag_fn(coop_task_t *task)
     ASYNC_END;
 }
 
-static void pop_one(void)
+/* The records are the low bytes of pushed: 0, 1, 2, ... exactly. */
+static bool stress_record_ok(uint8_t v)
 {
-    uint8_t v;
-    if (coop_ring_pop(&ring, &v)) {
-        if (v != (uint8_t)popped)
-            order_errors++;
-        popped++;
-    }
-}
-
-static uint8_t batch;
-static coop_status_t ring_fn(coop_task_t *task)
-{
-    ASYNC(task);
-    for (;;) {
-        AWAIT_RING(&ring);
-        pop_one();
-        if (++batch == 8) {
-            batch = 0;
-            AWAIT_SLEEP_MS(1); /* slow consumer: bursts overflow the ring */
-        }
-    }
-    ASYNC_END;
+    return v == (uint8_t)popped;
 }
 
 static coop_status_t tick_fn(coop_task_t *task)
