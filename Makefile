@@ -64,7 +64,7 @@ check: deps
 # ---------------------------------------------------------------- unit tests
 # $(call unit_variant,name,lc,bits,compiler,extra-flags)
 comma := ,
-UNIT_VARIANTS := switch-32 goto-32 switch-16 goto-16 cxx-switch-32 cxx-goto-16 wheel-b2l3-16 wheel-b4l2-32 \
+UNIT_VARIANTS := switch-32 goto-32 switch-16 goto-16 cxx-switch-32 cxx-goto-16 wheel-b2l8-16 wheel-b4l8-32 \
                  list-16 list-cxx-goto-32 atomic-switch-32
 
 define unit_variant
@@ -79,9 +79,9 @@ $(eval $(call unit_variant,switch-16,SWITCH,16,clang -std=c99,))
 $(eval $(call unit_variant,goto-16,GOTO,16,gcc -std=c11,))
 $(eval $(call unit_variant,cxx-switch-32,SWITCH,32,g++ -x c++ -std=c++11,))
 $(eval $(call unit_variant,cxx-goto-16,GOTO,16,clang++ -x c++ -std=c++17,))
-# small wheels as on 8-bit chips: fewer levels than the tick width needs (far timers lap)
-$(eval $(call unit_variant,wheel-b2l3-16,SWITCH,16,gcc -std=c99,-DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=3))
-$(eval $(call unit_variant,wheel-b4l2-32,GOTO,32,clang -std=c11,-DCOOP_WHEEL_SLOT_BITS=4 -DCOOP_WHEEL_LEVELS=2))
+# small wheels: few slots a level, as many levels as the tick width needs
+$(eval $(call unit_variant,wheel-b2l8-16,SWITCH,16,gcc -std=c99,-DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=8))
+$(eval $(call unit_variant,wheel-b4l8-32,GOTO,32,clang -std=c11,-DCOOP_WHEEL_SLOT_BITS=4 -DCOOP_WHEEL_LEVELS=8))
 # no wheel: the sorted timer list (COOP_WHEEL_LEVELS 0, the AVR port's default)
 $(eval $(call unit_variant,list-16,SWITCH,16,gcc -std=c99,-DCOOP_WHEEL_LEVELS=0))
 $(eval $(call unit_variant,list-cxx-goto-32,GOTO,32,clang++ -x c++ -std=c++11,-DCOOP_WHEEL_LEVELS=0))
@@ -89,8 +89,12 @@ $(eval $(call unit_variant,list-cxx-goto-32,GOTO,32,clang++ -x c++ -std=c++11,-D
 $(eval $(call unit_variant,atomic-switch-32,SWITCH,32,gcc -std=c11,-DCOOP_PORT_ATOMIC=1))
 $(eval $(call unit_variant,asan-switch-32,SWITCH,32,gcc -std=c99,-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
 $(eval $(call unit_variant,asan-goto-16,GOTO,16,clang -std=c11,-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
-test-unit: $(addprefix $(BUILD)/test-,$(UNIT_VARIANTS))
-	@set -e; for v in $(UNIT_VARIANTS); do echo "== unit tests: $$v"; $(BUILD)/test-$$v; done
+# other tick rates: the time suite (its ms conversions round up and saturate)
+$(eval $(call unit_variant,hz-1mhz,SWITCH,32,gcc -std=c99,-DCOOP_TICK_HZ=1000000))
+$(eval $(call unit_variant,hz-100,GOTO,16,clang -std=c11,-DCOOP_TICK_HZ=100))
+test-unit: $(addprefix $(BUILD)/test-,$(UNIT_VARIANTS) hz-1mhz hz-100)
+	@set -e; for v in $(UNIT_VARIANTS); do echo "== unit tests: $$v"; $(BUILD)/test-$$v; done; \
+	for v in hz-1mhz hz-100; do echo "== unit tests: $$v (time suite)"; CK_RUN_SUITE=time $(BUILD)/test-$$v; done
 
 test-sanitize: $(BUILD)/test-asan-switch-32 $(BUILD)/test-asan-goto-16
 	@set -e; for v in asan-switch-32 asan-goto-16; do echo "== unit tests under ASan+UBSan: $$v"; \

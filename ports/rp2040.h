@@ -152,6 +152,9 @@ static inline void coop_priv_rp2040_irq_restore(uint32_t s)
 }
 #define COOP_PORT_IRQ_SAVE() coop_priv_rp2040_irq_save()
 #define COOP_PORT_IRQ_RESTORE(s) coop_priv_rp2040_irq_restore(s)
+/* The other core may produce into a ring: its record copy must be visible
+ * before the index that publishes it (coop/atomic.h COOP_PRIV_FENCE). */
+#define COOP_PORT_FENCE() __asm__ __volatile__("dmb" ::: "memory")
 
 #include "coop.h"
 

@@ -42,19 +42,6 @@
 
 enum { ON_FLAG, ON_COUNTER, ON_RING };
 
-/* Idles are exact with the default wheels. A small wheel whose top level laps
- * (COOP_WHEEL_LEVELS * COOP_WHEEL_SLOT_BITS below the tick width, as on small
- * chips) also wakes the loop at top-level slot starts on the way to a
- * deadline, so in tests with timers the idle count is a lower bound there
- * (wake ticks are still exact everywhere, and hooks act on the tick, not on
- * the idle's number). */
-#if COOP_WHEEL_LEVELS * COOP_WHEEL_SLOT_BITS >= COOP_TICK_BITS
-#define IDLES_EXACT 1
-#define ASSERT_TIMED_IDLES(counter, expected) ck_assert_uint_eq((counter), (expected))
-#else
-#define IDLES_EXACT 0
-#define ASSERT_TIMED_IDLES(counter, expected) ck_assert_uint_ge((counter), (expected))
-#endif
 
 /* One task and everything it needs across resume points. */
 struct job {
@@ -406,32 +393,18 @@ static coop_count_t pending(int kind, int obj)
     return (coop_count_t)coop_ring_count(&G.ring[obj]);
 }
 
-/* Wake w of j happened at `tick`, after `idles` idles (a lower bound when
- * `timed` and the wheel laps, see IDLES_EXACT), and got `got`. */
-static void expect_wake_x(const struct job *j, int w, coop_tick_t tick, uint32_t idles,
-                          coop_count_t got, bool timed)
+/* Wake w of j happened at `tick`, after `idles` idles, and got `got`. */
+static void expect_wake(const struct job *j, int w, coop_tick_t tick, uint32_t idles,
+                        coop_count_t got)
 {
-    bool idles_ok = j->idles[w] == idles || (timed && !IDLES_EXACT && j->idles[w] > idles);
     ck_assert_int_lt(w, j->woke);
-    ck_assert_msg(j->tick[w] == tick && idles_ok && j->got[w] == got,
+    ck_assert_msg(j->tick[w] == tick && j->idles[w] == idles && j->got[w] == got,
                   "task %d wake %d: tick %lu idles %lu got %lu, expected tick %lu idles %lu "
                   "got %lu",
                   j->id, w, (unsigned long)j->tick[w], (unsigned long)j->idles[w],
                   (unsigned long)j->got[w], (unsigned long)tick, (unsigned long)idles,
                   (unsigned long)got);
     ck_assert_int_eq(j->masked_seen, 0);
-}
-
-static void expect_wake(const struct job *j, int w, coop_tick_t tick, uint32_t idles,
-                        coop_count_t got)
-{
-    expect_wake_x(j, w, tick, idles, got, false);
-}
-
-static void expect_wake_timed(const struct job *j, int w, coop_tick_t tick, uint32_t idles,
-                              coop_count_t got)
-{
-    expect_wake_x(j, w, tick, idles, got, true);
 }
 
 /* ------------------------------------------------------------ hook actions */
@@ -531,12 +504,12 @@ START_TEST(test_set_during_wait)
         s = sleeper(1, 30);
         ck_assert_int_eq(run(), COOP_OK);
         ck_assert_msg(w->woke == 1, "%s", kind_name(kind));
-        expect_wake_timed(w, 0, t0_plus(30), 1, kind == ON_COUNTER ? 7 : 1);
+        expect_wake(w, 0, t0_plus(30), 1, kind == ON_COUNTER ? 7 : 1);
         ck_assert_uint_eq(S.at_done, 1);
         ck_assert_int_eq(s->woke, 1);
         ck_assert_uint_eq(s->tick[0], t0_plus(30));
         ck_assert_uint_lt(w->seq[0], s->seq[0]); /* woken by the post, drained first */
-        ASSERT_TIMED_IDLES(g_loop.idles, 1);
+        ck_assert_uint_eq(g_loop.idles, 1);
         ck_assert_uint_eq(H.entries, g_loop.idles);
         ck_assert_uint_eq(H.tick[g_loop.idles - 1], t0_plus(30)); /* the last idle */
         ck_assert_uint_eq(coop_virtual_wakes, 1);
@@ -680,8 +653,8 @@ START_TEST(test_set_with_no_waiter_is_kept)
         ck_assert_int_eq(run(), COOP_OK);
         ck_assert_int_eq(w->woke, 1);
         ck_assert_uint_eq(S.at_done, 1);
-        expect_wake_timed(w, 0, t0_plus(10), 1, kind == ON_COUNTER ? 9 : 2);
-        ASSERT_TIMED_IDLES(H.entries, 1);
+        expect_wake(w, 0, t0_plus(10), 1, kind == ON_COUNTER ? 9 : 2);
+        ck_assert_uint_eq(H.entries, 1);
         if (kind == ON_RING) {
             ck_assert_uint_eq(G.npopped, 2);
             ck_assert_uint_eq(G.popped[0], 4);
@@ -1322,7 +1295,7 @@ START_TEST(test_call_repost_from_fn)
     ck_assert_int_eq(G.calls[0].runs, 2);
     ck_assert_uint_eq(G.calls[0].tick[1], T0);
     ck_assert_uint_eq(G.calls[0].idles[1], 0);
-    ASSERT_TIMED_IDLES(g_loop.idles, 1);
+    ck_assert_uint_eq(g_loop.idles, 1);
     ck_assert_uint_eq(G.job[1].tick[0], t0_plus(25));
     end_checks();
 }
@@ -1597,7 +1570,7 @@ START_TEST(test_cancel_waiter)
         ck_assert_int_eq(a->cleanup, 1);
         ck_assert_int_eq(coop_task_result(&a->task), COOP_ECANCELED);
         ck_assert_msg(b->woke == 1, "%s: the next waiter did not wake", kind_name(kind));
-        expect_wake_timed(b, 0, t0_plus(10), 1, kind == ON_COUNTER ? 6 : 1);
+        expect_wake(b, 0, t0_plus(10), 1, kind == ON_COUNTER ? 6 : 1);
         ck_assert_int_eq(b->cleanup, 1);
         ck_assert_int_eq(coop_task_result(&b->task), COOP_OK);
         ck_assert_uint_eq(pending(kind, 0), 0);
@@ -1725,13 +1698,13 @@ START_TEST(test_cancel_after_consuming_passes_nothing)
         spawn(2, sleeper_fn);
         ck_assert_int_eq(run(), COOP_OK);
         ck_assert_uint_eq(S.at_done, 1);
-        expect_wake_timed(a, 0, t0_plus(5), 1, 1);
+        expect_wake(a, 0, t0_plus(5), 1, 1);
         ck_assert_int_eq(c->rc, COOP_OK);
         ck_assert_int_eq(a->cleanup, 1);
         ck_assert_int_eq(coop_task_result(&a->task), COOP_ECANCELED);
         ck_assert_int_eq(c->other_state, COOP_TASK_WAITING); /* b not woken by the cancel */
         ck_assert_int_eq(b->calls, 2);                       /* started, woke once */
-        expect_wake_timed(b, 0, t0_plus(5), 1, 1);
+        expect_wake(b, 0, t0_plus(5), 1, 1);
         end_checks();
     }
 }

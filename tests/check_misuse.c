@@ -239,6 +239,318 @@ static coop_status_t sleepy_co(struct co *c)
     ASYNC_END;
 }
 
+/* ------------------------------------------- issue 12: misuse, defined results */
+
+/* A task that initialises loops while its own loop runs: refused, and its
+ * loop goes on (before: alive underflowed and the run ended COOP_EDEADLK). */
+static coop_status_t init_inside_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    j->rc = coop_loop_init(coop_task_loop(task));
+    j->rc2 = coop_loop_init(j->other_loop);
+    AWAIT_SLEEP_TICKS(10); /* its sleep is not stranded */
+    j->done = 1;
+    ASYNC_END;
+}
+
+START_TEST(test_loop_init_inside_task)
+{
+    J[0].other_loop = &g_loop2;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, init_inside_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[1].task, sleep100_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(J[0].rc, COOP_EBUSY);
+    ck_assert_int_eq(J[0].rc2, COOP_EBUSY);
+    ck_assert_int_eq(hook_calls, 2);
+    ck_assert(strstr(hook_msg[0], "a loop is running") != NULL);
+    ck_assert(strstr(hook_msg[1], "a loop is running") != NULL);
+    hook_reset();
+    ck_assert_int_eq(J[0].done, 1);
+    ck_assert_int_eq(J[1].done, 1);
+    ck_assert_uint_eq(g_loop.alive, 0);
+    ck_assert_uint_eq(coop_port_now(), coop_tick_add(T0, 100));
+    ck_assert(coop_priv_loop == &g_loop);
+    /* outside a run, a loop can be initialised again */
+    ck_assert_int_eq(coop_loop_init(&g_loop), COOP_OK);
+    ck_assert_int_eq(coop_loop_init(NULL), COOP_EINVAL);
+    EXPECT_ASSERT("loop is NULL");
+}
+END_TEST
+
+/* Objects that were zeroed and never initialised. */
+static coop_flag_t zero_flag;
+static coop_counter_t zero_counter;
+static coop_ring_t zero_ring;
+/* ... and the compile-time initialised ones */
+COOP_FLAG_DEFINE(def_flag);
+COOP_COUNTER_DEFINE(def_counter);
+struct has_flag {
+    int x;
+    coop_flag_t f;
+};
+static struct has_flag member = { 1, COOP_FLAG_INITIALIZER };
+
+static coop_status_t await_zero_flag_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    AWAIT_FLAG(&zero_flag); /* asserts at each resume, never parks */
+    j->done = 1;
+    ASYNC_END;
+}
+
+START_TEST(test_zeroed_irq_objects)
+{
+    memset(&zero_flag, 0, sizeof zero_flag);
+    memset(&zero_counter, 0, sizeof zero_counter);
+    memset(&zero_ring, 0, sizeof zero_ring);
+    /* an ISR sets them before anyone called init: the loop's drain refuses
+     * each post with an assert (before: a call through a NULL pointer) */
+    coop_flag_set(&zero_flag);
+    coop_counter_add(&zero_counter, 3);
+    (void)coop_ring_push(&zero_ring, &member);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, noop_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(hook_calls, 3);
+    ck_assert(strstr(hook_msg[0], "before its init") != NULL);
+    ck_assert(strstr(hook_msg[1], "before its init") != NULL);
+    ck_assert(strstr(hook_msg[2], "before its init") != NULL);
+    hook_reset();
+    ck_assert(coop_priv_inbox == NULL);
+
+    /* a wait on one: asserted, and it does not park where nothing wakes it */
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[1].task, await_zero_flag_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run_until(&g_loop, coop_tick_add(coop_loop_now(&g_loop), 0)),
+                     COOP_ETIMEDOUT);
+    ck_assert_int_ge(hook_calls, 1);
+    ck_assert(strstr(hook_msg[0], "never initialised") != NULL);
+    hook_reset();
+    /* initialised late, the same wait works */
+    ck_assert_int_eq(coop_flag_init(&zero_flag), COOP_OK);
+    coop_flag_set(&zero_flag);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(J[1].done, 1);
+    EXPECT_NO_ASSERT();
+}
+END_TEST
+
+static coop_status_t await_def_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    AWAIT_FLAG(&def_flag);
+    j->rc = (int)coop_flag_count(&def_flag);
+    AWAIT_COUNTER(&def_counter);
+    j->rc2 = (int)coop_counter_take(&def_counter);
+    AWAIT_FLAG(&member.f);
+    j->done = 1;
+    ASYNC_END;
+}
+
+START_TEST(test_defined_irq_objects)
+{
+    /* static initialisers: usable with no init call, from the first set */
+    coop_flag_set(&def_flag);
+    coop_flag_set(&def_flag);
+    coop_counter_add(&def_counter, 5);
+    coop_flag_set(&member.f);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, await_def_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(J[0].rc, 2);
+    ck_assert_int_eq(J[0].rc2, 5);
+    ck_assert_int_eq(J[0].done, 1);
+    ck_assert_int_eq(member.x, 1);
+    EXPECT_NO_ASSERT();
+}
+END_TEST
+
+/* Re-initialising objects that tasks wait on: refused, the waiters are kept
+ * (before: they were stranded, the run ended COOP_EDEADLK, and the lock's
+ * holder got a misleading COOP_EPERM). */
+static coop_event_t re_ev;
+static coop_lock_t re_lock;
+static coop_sem_t re_sem;
+static coop_flag_t re_flag;
+COOP_QUEUE_DEFINE(re_q, int, 1);
+enum { RE_HOLDER, RE_LOCKER, RE_EVENT, RE_SEM, RE_FLAG, RE_INIT, RE_N };
+static struct job RE[RE_N];
+
+static coop_status_t re_fn(coop_task_t *task)
+{
+    static const int v = 42;
+    struct job *j = job_of(task);
+    ASYNC(task);
+    if (j->id == RE_HOLDER || j->id == RE_LOCKER) {
+        AWAIT_LOCK(&re_lock);
+        YIELD();
+        YIELD();
+        j->rc = coop_lock_release(&re_lock);
+    } else if (j->id == RE_EVENT) {
+        AWAIT_EVENT(&re_ev);
+    } else if (j->id == RE_SEM) {
+        AWAIT_SEM(&re_sem);
+        AWAIT_GET(&re_q, &j->rc2);
+    } else if (j->id == RE_FLAG) {
+        AWAIT_FLAG(&re_flag);
+    } else {
+        YIELD(); /* every other task has parked */
+        j->rc = coop_event_init(&re_ev) + coop_lock_init(&re_lock) * 10 +
+                coop_sem_init(&re_sem, 0, 1) * 100 + coop_flag_init(&re_flag) * 1000;
+        coop_event_set(&re_ev);
+        j->step = coop_sem_release(&re_sem);
+        coop_flag_set(&re_flag);
+        YIELD(); /* the semaphore's waiter takes its unit, then waits for a record */
+        YIELD();
+        j->rc2 = coop_queue_init(&re_q, re_q_storage, sizeof(int), 1);
+        j->rc3 = coop_queue_try_put(&re_q, &v);
+    }
+    j->done = 1;
+    ASYNC_END;
+}
+
+START_TEST(test_reinit_with_waiters)
+{
+    int k;
+    ck_assert_int_eq(coop_event_init(&re_ev), COOP_OK);
+    ck_assert_int_eq(coop_lock_init(&re_lock), COOP_OK);
+    ck_assert_int_eq(coop_sem_init(&re_sem, 0, 1), COOP_OK);
+    ck_assert_int_eq(coop_flag_init(&re_flag), COOP_OK);
+    memset(RE, 0, sizeof RE);
+    for (k = 0; k < RE_N; k++) {
+        RE[k].id = k;
+        ck_assert_int_eq(coop_task_spawn(&g_loop, &RE[k].task, re_fn), COOP_OK);
+    }
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(RE[RE_INIT].rc, COOP_EBUSY * 1111);
+    ck_assert_int_eq(RE[RE_INIT].rc2, COOP_EBUSY);
+    ck_assert_int_eq(hook_calls, 5);
+    for (k = 0; k < 5; k++)
+        ck_assert_msg(strstr(hook_msg[k], "tasks wait on") != NULL, "%s", hook_msg[k]);
+    hook_reset();
+    for (k = 0; k < RE_N; k++)
+        ck_assert_int_eq(RE[k].done, 1);
+    ck_assert_int_eq(RE[RE_HOLDER].rc, COOP_OK);
+    ck_assert_int_eq(RE[RE_LOCKER].rc, COOP_OK);
+    ck_assert_int_eq(RE[RE_INIT].step, COOP_OK);
+    ck_assert_int_eq(RE[RE_INIT].rc3, COOP_OK);
+    ck_assert_int_eq(RE[RE_SEM].rc2, 42);
+}
+END_TEST
+
+/* The loop not run for longer than COOP_TICK_MAX_WAIT with timers armed:
+ * detected, counted and asserted; the timers fire at once, not a wrap late. */
+#define STALL ((uint32_t)COOP_TICK_MAX_WAIT + 7233u) /* 40000 with 16-bit ticks */
+
+static coop_status_t blocker_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    coop_virtual_advance(STALL); /* a task that blocks the loop that long */
+    j->done = 1;
+    ASYNC_END;
+}
+
+static coop_status_t sleep100_at_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    AWAIT_SLEEP_TICKS(100);
+    j->rc = (int)(coop_tick_t)(coop_now() - T0);
+    j->done = 1;
+    ASYNC_END;
+}
+
+START_TEST(test_stall_beyond_max_wait)
+{
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, sleep100_at_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[1].task, blocker_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_ASSERT("not run for more than COOP_TICK_MAX_WAIT");
+    ck_assert_uint_eq(coop_loop_stalls(&g_loop), 1);
+    /* the sleeper woke in the first pass after the stall */
+    ck_assert_int_eq(J[0].done, 1);
+    ck_assert_uint_eq((coop_tick_t)J[0].rc, (coop_tick_t)STALL);
+    ck_assert_uint_eq(coop_virtual_idles, 0);
+}
+END_TEST
+
+/* A long idle with nothing armed is no stall: a flag set after 40000 ticks. */
+static coop_flag_t late_flag;
+static void set_late_flag(void)
+{
+    if (late_flag.sets != 0 || J[0].step != 0)
+        return; /* once */
+    J[0].step = 1;
+    coop_virtual_advance(STALL);
+    coop_flag_set(&late_flag);
+}
+
+static coop_status_t await_late_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    j->calls++;
+    ASYNC(task);
+    AWAIT_FLAG(&late_flag);
+    AWAIT_SLEEP_TICKS(100); /* and the loop's time is right after it */
+    j->rc = (int)(coop_tick_t)(coop_now() - T0);
+    j->done = 1;
+    ASYNC_END;
+}
+
+START_TEST(test_long_idle_is_no_stall)
+{
+    coop_flag_init(&late_flag);
+    coop_virtual_on_idle = set_late_flag;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, await_late_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    coop_virtual_on_idle = NULL;
+    EXPECT_NO_ASSERT();
+    ck_assert_uint_eq(coop_loop_stalls(&g_loop), 0);
+    ck_assert_int_eq(J[0].done, 1);
+    ck_assert_uint_eq((coop_tick_t)J[0].rc, (coop_tick_t)(STALL + 100u));
+}
+END_TEST
+
+/* A length that a signed expression made negative: no wait (asyncio's
+ * sleep(-1) and wait_for(timeout=-1)); before: 49.7 days. */
+static coop_status_t negative_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    int minus_one = -1;
+    long minus_big = -100000L;
+    j->calls++;
+    ASYNC(task);
+    AWAIT_SLEEP_MS(minus_one);
+    j->step = (int)(coop_tick_t)(coop_now() - T0) + 1;
+    AWAIT_SLEEP_TICKS(minus_big);
+    AWAIT_FOR(j->rc, minus_one, AWAIT_FLAG(&late_flag));
+    j->rc2 = (int)(coop_tick_t)(coop_now() - T0);
+    j->done = 1;
+    ASYNC_END;
+}
+
+START_TEST(test_negative_lengths)
+{
+    coop_flag_init(&late_flag);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[0].task, negative_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &J[1].task, yield_once_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_NO_ASSERT();
+    ck_assert_int_eq(J[0].done, 1);
+    ck_assert_int_eq(J[0].step, 1);  /* it woke on the same tick */
+    ck_assert_int_eq(J[0].rc, COOP_ETIMEDOUT); /* a poll */
+    ck_assert_int_eq(J[0].rc2, 0);
+    /* sleep(-1) yields like sleep(0): J[1] ran between */
+    ck_assert_int_eq(norder, 2);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- tests */
 
 START_TEST(test_null_arguments)
@@ -544,6 +856,13 @@ Suite *coop_misuse_suite(void)
     tcase_add_test(tc, test_gather_null);
     tcase_add_test(tc, test_cancel_ended_is_benign);
     tcase_add_test(tc, test_strerror);
+    tcase_add_test(tc, test_loop_init_inside_task);
+    tcase_add_test(tc, test_zeroed_irq_objects);
+    tcase_add_test(tc, test_defined_irq_objects);
+    tcase_add_test(tc, test_reinit_with_waiters);
+    tcase_add_test(tc, test_stall_beyond_max_wait);
+    tcase_add_test(tc, test_long_idle_is_no_stall);
+    tcase_add_test(tc, test_negative_lengths);
     /* an abort would end the whole runner without fork (CK_FORK=no, as
      * under valgrind): only with fork */
     if (fork_env == NULL || strcmp(fork_env, "no") != 0)

@@ -44,16 +44,6 @@ struct job {
 };
 
 
-/* The number of times the loop idled. Exact with the default wheels; a wheel
- * whose top level laps (COOP_WHEEL_LEVELS * COOP_WHEEL_SLOT_BITS below the
- * tick width, as on small chips) also wakes the loop at top-level slot starts
- * on the way to a far deadline, so there it is a lower bound (wake ticks are
- * still asserted exactly everywhere). */
-#if COOP_WHEEL_LEVELS * COOP_WHEEL_SLOT_BITS >= COOP_TICK_BITS
-#define ASSERT_IDLES(counter, expected) ck_assert_uint_eq((counter), (expected))
-#else
-#define ASSERT_IDLES(counter, expected) ck_assert_uint_ge((counter), (expected))
-#endif
 
 static coop_loop_t g_loop;
 static struct job J[NJOBS];
@@ -355,8 +345,8 @@ START_TEST(test_yield_order)
     ck_assert_int_eq(J[1].calls, 4);
     ck_assert_int_eq(J[2].calls, 3);
     ck_assert_uint_eq(g_loop.alive, 0);
-    ASSERT_IDLES(g_loop.idles, 0);
-    ASSERT_IDLES(coop_virtual_idles, 0);
+    ck_assert_uint_eq(g_loop.idles, 0);
+    ck_assert_uint_eq(coop_virtual_idles, 0);
     ck_assert_int_eq(coop_task_result(&J[1].task), COOP_OK);
 }
 END_TEST
@@ -411,8 +401,8 @@ START_TEST(test_sleep0_is_yield)
     expect_ev(7, 1, 3, T0);
     expect_ev(8, 2, 0, t0_plus(5));
     ck_assert_int_eq(J[0].calls, 4);
-    ASSERT_IDLES(g_loop.idles, 1);
-    ASSERT_IDLES(coop_virtual_idles, 1);
+    ck_assert_uint_eq(g_loop.idles, 1);
+    ck_assert_uint_eq(coop_virtual_idles, 1);
 }
 END_TEST
 
@@ -451,8 +441,8 @@ START_TEST(test_blink_two_leds)
     ck_assert_uint_eq(coop_loop_now(&g_loop), t0_plus(2500));
     /* one idle per distinct wake tick: never while a task was ready */
     ck_assert_uint_eq(wake_ticks, 26);
-    ASSERT_IDLES(g_loop.idles, wake_ticks);
-    ASSERT_IDLES(coop_virtual_idles, wake_ticks);
+    ck_assert_uint_eq(g_loop.idles, wake_ticks);
+    ck_assert_uint_eq(coop_virtual_idles, wake_ticks);
 }
 END_TEST
 
@@ -490,7 +480,7 @@ START_TEST(test_sleep_until_and_ticks)
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     ck_assert_uint_eq(nev, 1);
     expect_ev(0, 0, 0, t0_plus(123));
-    ASSERT_IDLES(g_loop.idles, 1);
+    ck_assert_uint_eq(g_loop.idles, 1);
     ck_assert_int_eq(J[0].calls, 3); /* start, wake at 123, one pass for the past deadline */
 
     reset(T0);
@@ -499,7 +489,7 @@ START_TEST(test_sleep_until_and_ticks)
     spawn(0, until2_fn);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     expect_ev(0, 0, 0, T0);
-    ASSERT_IDLES(g_loop.idles, 0);
+    ck_assert_uint_eq(g_loop.idles, 0);
     ck_assert_uint_eq(coop_port_now(), T0);
 
     reset(T0);
@@ -512,7 +502,7 @@ START_TEST(test_sleep_until_and_ticks)
     expect_ev(0, 1, 0, t0_plus(1));
     expect_ev(1, 0, 0, t0_plus(77));
     ck_assert_int_eq(J[0].calls, 2);
-    ASSERT_IDLES(g_loop.idles, 2);
+    ck_assert_uint_eq(g_loop.idles, 2);
 }
 END_TEST
 
@@ -759,7 +749,7 @@ START_TEST(test_join_finished)
     expect_ev(0, 1, 0, t0_plus(10));
     ck_assert_int_eq(J[1].calls, 2); /* start, wake from the sleep: no wait in the join */
     ck_assert_int_eq(J[1].rc, COOP_OK);
-    ASSERT_IDLES(g_loop.idles, 1);
+    ck_assert_uint_eq(g_loop.idles, 1);
     /* and from outside any task, joining an ended task is fine */
     ck_assert_int_eq(coop_task_join(&J[0].task), COOP_OK);
 }
@@ -864,8 +854,8 @@ START_TEST(test_cancel_sleeping)
     ck_assert_int_eq(J[0].calls, 2);
     ck_assert_int_eq(coop_task_result(&J[0].task), COOP_ECANCELED);
     ck_assert_uint_eq(coop_port_now(), t0_plus(10));
-    ASSERT_IDLES(g_loop.idles, 1);
-    ASSERT_IDLES(coop_virtual_idles, 1);
+    ck_assert_uint_eq(g_loop.idles, 1);
+    ck_assert_uint_eq(coop_virtual_idles, 1);
     ck_assert(!coop_timer_armed(&J[0].task.timer));
     ck_assert_int_eq(coop_task_cancel(&J[0].task), COOP_EALREADY); /* finished */
 }
@@ -902,7 +892,7 @@ START_TEST(test_cancel_ready)
     ck_assert_int_eq(J[0].body, 0);
     ck_assert_int_eq(J[0].cleanup, 1);
     ck_assert_int_eq(coop_task_result(&J[0].task), COOP_ECANCELED);
-    ASSERT_IDLES(g_loop.idles, 0);
+    ck_assert_uint_eq(g_loop.idles, 0);
 
     /* a task without FINALLY, cancelled while it waits in the run queue
      * after a yield: it never runs again */
@@ -1175,7 +1165,7 @@ START_TEST(test_deadlock)
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_EDEADLK);
     ck_assert_uint_eq(nev, 0);
     ck_assert_uint_eq(g_loop.alive, 3);
-    ASSERT_IDLES(g_loop.idles, 1);
+    ck_assert_uint_eq(g_loop.idles, 1);
     ck_assert_uint_eq(coop_port_now(), T0);
     ck_assert_int_eq(coop_task_result(&J[0].task), COOP_EAGAIN);
 
@@ -1190,7 +1180,7 @@ START_TEST(test_deadlock)
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_EDEADLK);
     ck_assert_uint_eq(nev, 1);
     expect_ev(0, 2, 0, t0_plus(100));
-    ASSERT_IDLES(g_loop.idles, 2);
+    ck_assert_uint_eq(g_loop.idles, 2);
     ck_assert_uint_eq(coop_port_now(), t0_plus(100));
 
     /* cancelling one member breaks the cycle */
@@ -1224,13 +1214,13 @@ START_TEST(test_idle_only_when_nothing_ready)
     expect_ev(51, 1, 0, t0_plus(10));
     expect_ev(52, 2, 0, t0_plus(10));
     expect_ev(53, 3, 0, t0_plus(20));
-    ASSERT_IDLES(g_loop.idles, 2);
-    ASSERT_IDLES(coop_virtual_idles, 2);
+    ck_assert_uint_eq(g_loop.idles, 2);
+    ck_assert_uint_eq(coop_virtual_idles, 2);
 
     /* nothing spawned: no idle at all */
     reset(T0);
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
-    ASSERT_IDLES(g_loop.idles, 0);
+    ck_assert_uint_eq(g_loop.idles, 0);
 }
 END_TEST
 

@@ -3,6 +3,7 @@
  * for whichever COOP_TICK_BITS the variant is built with. The expected values
  * are computed independently in 64-bit arithmetic modulo 2^COOP_TICK_BITS. */
 #include <check.h>
+#include <string.h>
 #include <stdint.h>
 
 #include "virtual.h"
@@ -226,6 +227,42 @@ START_TEST(test_ticks_from_ms)
 }
 END_TEST
 
+/* Above 1000 ticks a second, ms whose ticks do not fit 32 bits assert and
+ * give the longest time there is (before: they wrapped, and at 1 MHz
+ * AWAIT_SLEEP_MS(4300000) ended after 5.03 s). */
+#if COOP_TICK_HZ > 1000
+static int from_ms_asserts;
+static void count_assert(const char *msg, const char *file, int line)
+{
+    (void)file;
+    (void)line;
+    ck_assert_msg(strstr(msg, "too long") != NULL, "unexpected assert: %s", msg);
+    from_ms_asserts++;
+}
+#endif
+
+START_TEST(test_ticks_from_ms_overflow)
+{
+#if COOP_TICK_HZ > 1000
+    uint32_t ms, last_ok = (uint32_t)(((uint64_t)UINT32_MAX * 1000u) / COOP_TICK_HZ);
+    coop_virtual_on_assert = count_assert;
+    from_ms_asserts = 0;
+    /* the largest ms that fits, and every one above it up to the top */
+    ck_assert_uint_le((uint64_t)coop_ticks_from_ms(last_ok), UINT32_MAX);
+    ck_assert_int_eq(from_ms_asserts, 0);
+    for (ms = last_ok + 1u; ms != 0; ms = ms > UINT32_MAX / 2u ? (ms == UINT32_MAX ? 0 : UINT32_MAX) : ms * 2u) {
+        ck_assert_uint_eq(coop_ticks_from_ms(ms), UINT32_MAX);
+    }
+    ck_assert_uint_eq(coop_ticks_from_ms(4300000u), UINT32_MAX);
+    ck_assert_int_ge(from_ms_asserts, 2);
+    coop_virtual_on_assert = NULL;
+#else
+    /* at or below 1000 ticks a second every uint32_t ms fits */
+    ck_assert_uint_le(coop_ticks_from_ms(UINT32_MAX), UINT32_MAX);
+#endif
+}
+END_TEST
+
 Suite *coop_time_suite(void)
 {
     Suite *s = suite_create("time");
@@ -238,6 +275,7 @@ Suite *coop_time_suite(void)
     tcase_add_test(tc, test_reached_and_after_at_deadline);
     tcase_add_test(tc, test_walk_across_wrap);
     tcase_add_test(tc, test_ticks_from_ms);
+    tcase_add_test(tc, test_ticks_from_ms_overflow);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -16,7 +16,7 @@
  *
  * Everything is derived from COOP_TICK_BITS, COOP_WHEEL_SLOT_BITS and
  * COOP_WHEEL_LEVELS, so the file holds for any configuration it is built
- * with, including wheels whose top level holds far timers for whole laps. */
+ * with (config.h refuses wheels that do not cover the tick width). */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,8 +37,6 @@
 #define WS (1u << WB)
 /* COOP_WHEEL_LEVELS 0: the sorted list, whose coop_wheel_next is always exact */
 #define LIST (COOP_WHEEL_LEVELS == 0)
-/* fewer levels than the tick width needs: the top level holds laps */
-#define WRAPS (!LIST && WL * WB < TICK_BITS)
 
 /* A cheap failure check for hot loops: Check's ck_assert records a mark
  * point (a write to its pipe) on every success. */
@@ -123,40 +121,18 @@ static unsigned spec_slot(coop_tick_t expires, unsigned level)
     return (unsigned)((uint32_t)expires >> (WB * level)) & (WS - 1u);
 }
 
-/* Whether the spec pins down what coop_wheel_next returns for a wheel whose
- * earliest timer is at `level`: the top level of a lapping wheel may hold
- * timers laps ahead of its slot, where only "never later" is promised. */
-static int spec_next_defined(unsigned level)
-{
-    return !(WRAPS && level == WL - 1u);
-}
-
-/* The start of the level-k slot holding `expires` (not the top of a lapping
- * wheel): expires with its low B*k bits cleared. */
+/* The start of the level-k slot holding `expires`: expires with its low
+ * B*k bits cleared. */
 static coop_tick_t spec_slot_start(coop_tick_t expires, unsigned level)
 {
     uint32_t mask = (WB * level >= 32u) ? 0xffffffffu : ((1u << (WB * level)) - 1u);
     return (coop_tick_t)((uint32_t)expires & ~mask);
 }
 
-/* The horizon of random deadlines and steps. A wheel with fewer levels than
- * the tick width needs revisits a far timer's top-level slot every lap of
- * S^L ticks (by design); there, random timers stay within 64 laps so that
- * a million operations stay fast. The edge tests still use the full
- * COOP_TICK_MAX_WAIT. */
+/* The horizon of random deadlines and steps: the longest wait. */
 static uint32_t far_limit(void)
 {
-    uint32_t bits = WL * WB + 6u; /* 64 laps */
-    if (!WRAPS || bits >= 31u)
-        return COOP_TICK_MAX_WAIT;
-    return (uint32_t)1 << bits < COOP_TICK_MAX_WAIT ? (uint32_t)1 << bits : COOP_TICK_MAX_WAIT;
-}
-
-/* Laps of the top level in the longest wait (0: the wheel does not lap). */
-static uint32_t max_wait_laps(void)
-{
-    uint32_t bits = WL * WB;
-    return bits >= TICK_BITS ? 0 : (uint32_t)COOP_TICK_MAX_WAIT >> bits;
+    return COOP_TICK_MAX_WAIT;
 }
 
 static uint32_t min_u32(uint32_t a, uint32_t b)
@@ -443,7 +419,7 @@ static void m_check_next(coop_tick_t *when_out, bool *has_out)
                 "next %lu out of (now %lu, earliest %lu]", (unsigned long)when,
                 (unsigned long)mnow, (unsigned long)earliest);
         level = spec_level(earliest, mnow);
-        if (spec_next_defined(level)) {
+        {
             unsigned slot = spec_slot(earliest, level), count = 0, i;
             coop_tick_t expect;
             for (i = 0; level > 0 && i < NT; i++) /* level 0: exact anyway */
@@ -616,10 +592,10 @@ START_TEST(test_model_random)
             nexts_exact, jumps);
 #endif
     /* the run covered what it claims to cover */
-    ck_assert_uint_ge(wraps, TICK_BITS == 16 ? (WRAPS ? 5u : 100u) : (WRAPS ? 1u : 10u));
+    ck_assert_uint_ge(wraps, TICK_BITS == 16 ? 100u : 10u);
     ck_assert_uint_ge(expiries, MODEL_OPS / 10u);
-    ck_assert_uint_ge(max_armed, WRAPS ? 80u : 150u);
-    ck_assert_uint_ge(armed_sum / MODEL_OPS, WRAPS ? 30u : 80u);
+    ck_assert_uint_ge(max_armed, 150u);
+    ck_assert_uint_ge(armed_sum / MODEL_OPS, 80u);
     ck_assert_uint_ge(next_checks, MODEL_OPS / 50u);
     ck_assert_uint_ge(nexts_exact, 100u);
 }
@@ -743,7 +719,7 @@ static void tickless_loop_exact(unsigned si)
     }
     CHECK_EQ(k, NSPREAD);
     CHECK_PTR(pop(&W), NULL);
-    if (!WRAPS && !LIST)
+    if (!LIST)
         CHECK(wakeups <= NSPREAD * WL + WL);
 }
 
@@ -1009,23 +985,6 @@ static void max_wait(unsigned si)
     coop_tick_t start = start_at(si), when;
     coop_tick_t last = add(start, COOP_TICK_MAX_WAIT);
 
-    /* A lapping wheel visits the timer's top-level slot once a lap: with
-     * 32-bit ticks and a small wheel that is millions of visits (~0.1 s)
-     * per wait; one start tick is enough there, and beyond 2^23 laps only
-     * the beginning of the wait is checked. */
-    if (max_wait_laps() > 65536u && si > 0)
-        return;
-    if (max_wait_laps() > (1u << 23)) {
-        /* too many laps to live through in a unit test: armed, not early */
-        m_reset(start);
-        coop_wheel_insert(&W, &tmr[0], last);
-        CHECK(coop_wheel_next(&W, &when));
-        CHECK(fwd(start, when) >= 1);
-        coop_wheel_advance(&W, add(start, 1u << 20));
-        CHECK_PTR(pop(&W), NULL);
-        CHECK(coop_timer_armed(&tmr[0]));
-        return;
-    }
     m_reset(start);
     coop_wheel_insert(&W, &tmr[0], last);
     coop_wheel_insert(&W, &tmr[1], sub(last, 1));
@@ -1133,10 +1092,8 @@ static void next_exact(unsigned si)
     coop_wheel_insert(&W, &tmr[0], e);
     CHECK(coop_wheel_next(&W, &when));
     level = spec_level(e, start);
-    if (spec_next_defined(level))
-        CHECK_EQ(when, e);
-    else
-        CHECK(fwd(start, when) >= 1 && fwd(start, when) <= 250);
+    (void)level;
+    CHECK_EQ(when, e);
 #if COOP_WHEEL_SLOT_BITS == 6 && COOP_WHEEL_LEVELS == (COOP_TICK_BITS + 5) / 6
     CHECK_EQ(when, e); /* the default configuration */
 #endif
@@ -1159,10 +1116,7 @@ static void next_exact(unsigned si)
         level = spec_level(e, now);
         CHECK_EQ(level, 1);
         CHECK(coop_wheel_next(&W, &when));
-        if (spec_next_defined(level))
-            CHECK_EQ(when, i + 1u <= COOP_WHEEL_SCAN_MAX ? e : slot_start);
-        else
-            CHECK(fwd(now, when) >= 1 && fwd(now, when) <= fwd(now, e));
+        CHECK_EQ(when, i + 1u <= COOP_WHEEL_SCAN_MAX ? e : slot_start);
         coop_wheel_advance(&W, sub(when, 1));
         CHECK_PTR(pop(&W), NULL);
         coop_wheel_advance(&W, when);

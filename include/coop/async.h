@@ -73,9 +73,6 @@ typedef uint8_t coop_status_t;
 #ifdef __cplusplus
 extern "C" {
 #endif
-/* Provided by the port: report a broken rule or misuse. May return. */
-void coop_port_assert_fail(const char *msg, const char *file, int line);
-
 /* Cancellation reaches a coroutine at its resume points (coop/sched.h keeps
  * these): coop_priv_cancels counts the tasks whose cancel has not yet
  * unwound to their own FINALLY; coop_priv_deliver is 1 while such a task

@@ -92,7 +92,32 @@ COOP_PRIV_ISR_INLINE uint8_t coop_priv_xchg_u8(volatile uint8_t *p, uint8_t v)
 #define COOP_PRIV_STORE(p, v) ((void)(*(p) = (v)))
 #endif
 
+/* Keep the plain memory accesses before it before, and those after it after
+ * (a ring's record copy against the volatile index that publishes it: the
+ * compiler may move a plain access across a volatile one). With
+ * COOP_PORT_ATOMIC the acquire/release of COOP_PRIV_LOAD/STORE does this.
+ * Otherwise a compiler barrier, or the port's COOP_PORT_FENCE() where the
+ * hardware can reorder too (a second core: RP2040 defines it as `dmb`). */
+#if COOP_PORT_ATOMIC
+#define COOP_PRIV_FENCE() ((void)0)
+#elif defined(COOP_PORT_FENCE)
+#define COOP_PRIV_FENCE() COOP_PORT_FENCE()
+#elif defined(__GNUC__)
+#define COOP_PRIV_FENCE() __asm__ __volatile__("" ::: "memory")
+#else
+void coop_priv_fence(void); /* an opaque call: the compiler keeps order around it */
+#define COOP_PRIV_FENCE() coop_priv_fence()
+#define COOP_PRIV_FENCE_CALL 1
+#endif
+
 #ifdef __cplusplus
+}
+#endif
+
+#if defined(COOP_IMPLEMENTATION) && defined(COOP_PRIV_FENCE_CALL) && !defined(COOP_ATOMIC_IMPLEMENTED)
+#define COOP_ATOMIC_IMPLEMENTED
+void coop_priv_fence(void)
+{
 }
 #endif
 

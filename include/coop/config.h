@@ -61,9 +61,8 @@
 #endif
 
 /* COOP_CONFIG: COOP_WHEEL_LEVELS, int, enough to cover COOP_TICK_BITS.
- * Levels of the timer wheel. With fewer levels than needed to cover the tick
- * range, timers beyond the top level wait there for whole laps (more work for
- * far timers, less RAM). 0: no wheel, one list of timers sorted by expiry
+ * Levels of the timer wheel; COOP_WHEEL_LEVELS * COOP_WHEEL_SLOT_BITS must
+ * cover COOP_TICK_BITS (checked). 0: no wheel, one list of timers sorted by expiry
  * (insert walks the armed timers from the latest: O(n); 6 bytes of RAM on
  * AVR and the least code; the AVR port's default, for chips with a few tasks). */
 #ifndef COOP_WHEEL_LEVELS
@@ -74,6 +73,13 @@
 #endif
 #if COOP_WHEEL_LEVELS > 0 && COOP_WHEEL_SLOT_BITS * (COOP_WHEEL_LEVELS - 1) >= COOP_TICK_BITS
 #error "coop: too many wheel levels: the top level would start beyond the tick width"
+#endif
+/* A wheel must cover the tick width: a top level that laps would visit a far
+ * timer's slot once per lap, O(distance / span) work per advance (one slot
+ * bit and one level: a 2-tick span, a billion visits for a long sleep). To
+ * save RAM, take fewer slot bits with more levels, or no wheel at all. */
+#if COOP_WHEEL_LEVELS > 0 && COOP_WHEEL_SLOT_BITS * COOP_WHEEL_LEVELS < COOP_TICK_BITS
+#error "coop: COOP_WHEEL_SLOT_BITS * COOP_WHEEL_LEVELS must be at least COOP_TICK_BITS (a wheel that laps costs a slot visit per lap); for less RAM use fewer slot bits with more levels, or COOP_WHEEL_LEVELS 0 (a sorted list)"
 #endif
 
 /* COOP_CONFIG: COOP_WHEEL_SCAN_MAX, int, 8. When the loop goes idle and the
@@ -110,6 +116,14 @@
  * error code. Define COOP_ASSERT as empty-ish to drop the messages:
  *   #define COOP_ASSERT(expr, msg) ((void)0)
  * The port defines coop_port_assert_fail (print and stop, or blink and stop). */
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Provided by the port: report a broken rule or misuse. May return. */
+void coop_port_assert_fail(const char *msg, const char *file, int line);
+#ifdef __cplusplus
+}
+#endif
 #ifndef COOP_ASSERT
 #define COOP_ASSERT(expr, msg) \
     ((expr) ? (void)0 : coop_port_assert_fail((msg), __FILE__, __LINE__))

@@ -92,9 +92,21 @@ typedef struct coop_ring {
 extern "C" {
 #endif
 
-/* Prepare an object (before enabling the interrupt that uses it). */
-void coop_flag_init(coop_flag_t *flag);
-void coop_counter_init(coop_counter_t *counter);
+/* Prepare an object (before enabling the interrupt that uses it): COOP_OK,
+ * COOP_EINVAL, or COOP_EBUSY if tasks wait on it (as coop/sync.h's), or define
+ * it initialised at compile time: COOP_FLAG_DEFINE(name), COOP_COUNTER_DEFINE(name),
+ * COOP_RING_DEFINE(name, type, capacity) (static objects), or, for a member
+ * of a struct of yours, `= COOP_FLAG_INITIALIZER` / COOP_COUNTER_INITIALIZER.
+ * A zeroed object that was never initialised is refused with an assert where
+ * it is first used (its set or add is dropped, its wait does not park). */
+int coop_flag_init(coop_flag_t *flag);
+int coop_counter_init(coop_counter_t *counter);
+#define COOP_FLAG_INITIALIZER \
+    { { NULL, coop_priv_flag_posted, 0 }, 0, 0, 0, COOP_PRIV_WAITQ_INITIALIZER }
+#define COOP_COUNTER_INITIALIZER \
+    { { NULL, coop_priv_counter_posted, 0 }, 0, 0, COOP_PRIV_WAITQ_INITIALIZER }
+#define COOP_FLAG_DEFINE(name) static coop_flag_t name = COOP_FLAG_INITIALIZER
+#define COOP_COUNTER_DEFINE(name) static coop_counter_t name = COOP_COUNTER_INITIALIZER
 /* storage: capacity * record_size bytes; capacity a power of two, 1..128.
  * COOP_OK or COOP_EINVAL. COOP_RING_DEFINE does both for a static ring. */
 int coop_ring_init(coop_ring_t *ring, void *storage, size_t record_size, size_t capacity);
@@ -238,9 +250,11 @@ COOP_PRIV_ISR_INLINE bool coop_ring_push(coop_ring_t *ring, const void *record)
         return false;
     }
     dst = ring->buf + (size_t)(head & ring->mask) * ring->record_size;
+    COOP_PRIV_FENCE(); /* the slot is free (tail read) before it is written */
     for (i = 0; i < ring->record_size; i++)
         dst[i] = ((const uint8_t *)record)[i];
-    COOP_PRIV_STORE(&ring->head, (uint8_t)(head + 1)); /* publish after the copy */
+    COOP_PRIV_FENCE(); /* the copy is done before head publishes it */
+    COOP_PRIV_STORE(&ring->head, (uint8_t)(head + 1));
     coop_call_post(&ring->call);
     return true;
 }
@@ -255,9 +269,11 @@ static inline bool coop_ring_pop(coop_ring_t *ring, void *record)
     if (head == tail)
         return false;
     src = ring->buf + (size_t)(tail & ring->mask) * ring->record_size;
+    COOP_PRIV_FENCE(); /* the record is read after head said it is there */
     for (i = 0; i < ring->record_size; i++)
         ((uint8_t *)record)[i] = src[i];
-    COOP_PRIV_STORE(&ring->tail, (uint8_t)(tail + 1)); /* free the slot after the copy */
+    COOP_PRIV_FENCE(); /* the copy is done before tail frees the slot */
+    COOP_PRIV_STORE(&ring->tail, (uint8_t)(tail + 1));
     return true;
 }
 
@@ -282,7 +298,7 @@ static inline coop_count_t coop_ring_overflows(const coop_ring_t *ring)
     static type name##_storage[(capacity)];                                             \
     static coop_ring_t name = { { NULL, coop_priv_ring_posted, 0 },                     \
                                 (uint8_t *)(void *)name##_storage, (uint16_t)sizeof(type), \
-                                (uint8_t)((capacity) - 1), 0, 0, 0, { NULL, 0 } }
+                                (uint8_t)((capacity) - 1), 0, 0, 0, COOP_PRIV_WAITQ_INITIALIZER }
 
 /* Used by the AWAIT forms below. */
 coop_status_t coop_priv_flag_wait(coop_flag_t *flag);
@@ -311,23 +327,27 @@ coop_status_t coop_priv_ring_wait(coop_ring_t *ring);
 #ifndef COOP_IRQ_IMPLEMENTED
 #define COOP_IRQ_IMPLEMENTED
 
-void coop_flag_init(coop_flag_t *flag)
+int coop_flag_init(coop_flag_t *flag)
 {
-    COOP_PRIV_REFUSE(flag == NULL, , "coop_flag_init: flag is NULL");
+    COOP_PRIV_REFUSE(flag == NULL, COOP_EINVAL, "coop_flag_init: flag is NULL");
+    COOP_PRIV_REFUSE(coop_priv_waitq_busy(&flag->waiters), COOP_EBUSY, COOP_PRIV_REINIT_MSG);
     coop_call_init(&flag->call, coop_priv_flag_posted);
     flag->sets = 0;
     flag->overflows = 0;
     flag->taken = 0;
     coop_waitq_init(&flag->waiters);
+    return COOP_OK;
 }
 
-void coop_counter_init(coop_counter_t *counter)
+int coop_counter_init(coop_counter_t *counter)
 {
-    COOP_PRIV_REFUSE(counter == NULL, , "coop_counter_init: counter is NULL");
+    COOP_PRIV_REFUSE(counter == NULL, COOP_EINVAL, "coop_counter_init: counter is NULL");
+    COOP_PRIV_REFUSE(coop_priv_waitq_busy(&counter->waiters), COOP_EBUSY, COOP_PRIV_REINIT_MSG);
     coop_call_init(&counter->call, coop_priv_counter_posted);
     counter->count = 0;
     counter->overflows = 0;
     coop_waitq_init(&counter->waiters);
+    return COOP_OK;
 }
 
 int coop_ring_init(coop_ring_t *ring, void *storage, size_t record_size, size_t capacity)
@@ -337,6 +357,7 @@ int coop_ring_init(coop_ring_t *ring, void *storage, size_t record_size, size_t 
     COOP_PRIV_REFUSE(!ok, COOP_EINVAL,
                      "coop_ring_init: need a ring, storage, a record size of 1..65535 and a "
                      "capacity that is a power of two from 1 to 128");
+    COOP_PRIV_REFUSE(coop_priv_waitq_busy(&ring->waiters), COOP_EBUSY, COOP_PRIV_REINIT_MSG);
     coop_call_init(&ring->call, coop_priv_ring_posted);
     ring->buf = (uint8_t *)storage;
     ring->record_size = (uint16_t)record_size;
@@ -369,9 +390,20 @@ void coop_priv_ring_posted(coop_call_t *call)
         coop_priv_wake_first(&ring->waiters);
 }
 
+/* A wait on an object whose call has no function: never initialised. */
+static coop_status_t coop_priv_uninit_wait(void)
+{
+    COOP_ASSERT(0, "coop: AWAIT_FLAG/COUNTER/RING on an object that was never initialised "
+                   "(coop_flag_init, COOP_FLAG_DEFINE, coop_ring_init, ...)");
+    return COOP_YIELDED; /* never parks where no post could wake it */
+}
+
 coop_status_t coop_priv_flag_wait(coop_flag_t *flag)
 {
-    coop_count_t n = coop_flag_take(flag);
+    coop_count_t n;
+    if (COOP_PRIV_UNLIKELY(flag->call.fn == NULL))
+        return coop_priv_uninit_wait();
+    n = coop_flag_take(flag);
     if (n != 0) {
         flag->taken = n;
         return coop_priv_woke();
@@ -383,6 +415,8 @@ coop_status_t coop_priv_flag_wait(coop_flag_t *flag)
 
 coop_status_t coop_priv_counter_wait(coop_counter_t *counter)
 {
+    if (COOP_PRIV_UNLIKELY(counter->call.fn == NULL))
+        return coop_priv_uninit_wait();
     if (coop_counter_read(counter) != 0)
         return coop_priv_woke();
     return coop_priv_wait_in(&counter->waiters);
@@ -390,6 +424,8 @@ coop_status_t coop_priv_counter_wait(coop_counter_t *counter)
 
 coop_status_t coop_priv_ring_wait(coop_ring_t *ring)
 {
+    if (COOP_PRIV_UNLIKELY(ring->call.fn == NULL))
+        return coop_priv_uninit_wait();
     if (coop_ring_count(ring) != 0)
         return coop_priv_woke();
     return coop_priv_wait_in(&ring->waiters);

@@ -102,14 +102,30 @@ typedef coop_status_t (*coop_task_fn)(coop_task_t *task);
  * no task that comes later takes them first. */
 typedef struct coop_waitq {
     coop_task_t *last;
-    size_t woken;   /* as many as tasks can be: never wraps */
+    uint16_t woken; /* at most the tasks there are (65535 at most) */
+    uint8_t alive;  /* COOP_PRIV_WAITQ_ALIVE once initialised */
 } coop_waitq_t;
+#define COOP_PRIV_WAITQ_ALIVE 0xa5u
+/* An empty queue, for the objects' compile-time initialisers. */
+#define COOP_PRIV_WAITQ_INITIALIZER { 0, 0, COOP_PRIV_WAITQ_ALIVE }
 
 static inline void coop_waitq_init(coop_waitq_t *q)
 {
     q->last = 0;
     q->woken = 0;
+    q->alive = COOP_PRIV_WAITQ_ALIVE;
 }
+
+/* An initialised q in which tasks wait, or that woke tasks which have not
+ * yet run: an object's init must not reset it (the objects' inits refuse
+ * with COOP_EBUSY). Memory that was never initialised (a stack object's
+ * garbage) looks initialised only if its `alive` byte happens to be 0xa5. */
+static inline bool coop_priv_waitq_busy(const coop_waitq_t *q)
+{
+    return q->alive == COOP_PRIV_WAITQ_ALIVE && (q->last != 0 || q->woken != 0);
+}
+#define COOP_PRIV_REINIT_MSG \
+    "coop: initialising an object that tasks wait on (they would be stranded); init it once"
 
 /* Task states (coop_task.state, low 3 bits; the bits above are below). */
 enum {
@@ -191,6 +207,8 @@ struct coop_loop {
     size_t alive;              /* spawned and not yet ended */
     uint8_t running;           /* inside coop_loop_run */
     unsigned idles;            /* times the loop asked the port to sleep (wraps) */
+    unsigned stalls;           /* times it found the clock over COOP_TICK_MAX_WAIT
+                                * ticks ahead with timers armed (coop_loop_stalls) */
     coop_wheel_t wheel;        /* sleeping tasks; wheel.now is the loop's time */
 };
 
@@ -215,8 +233,10 @@ extern coop_loop_t *coop_priv_loop;
 coop_tick_t coop_port_now(void); /* @isr_ok: interrupts may time-stamp with it */
 bool coop_port_idle(bool has_deadline, coop_tick_t deadline);
 
-/* Prepare a loop; its time starts at coop_port_now(). */
-void coop_loop_init(coop_loop_t *loop);
+/* Prepare a loop; its time starts at coop_port_now(). COOP_OK; COOP_EINVAL
+ * for NULL; COOP_EBUSY while a loop runs (from inside a task: it would
+ * abandon the running loop's tasks, the caller among them). */
+int coop_loop_init(coop_loop_t *loop);
 
 /* Run until every spawned task has ended. COOP_OK; COOP_EBUSY when called
  * from inside a running loop; COOP_EINVAL for NULL; COOP_EDEADLK when every
@@ -226,6 +246,17 @@ int coop_loop_run(coop_loop_t *loop);
 /* Run until every task has ended (COOP_OK) or the clock reaches `deadline`
  * (COOP_ETIMEDOUT; timers due at `deadline` have fired and their tasks run). */
 int coop_loop_run_until(coop_loop_t *loop, coop_tick_t deadline);
+
+/* How often the loop was not serviced for more than COOP_TICK_MAX_WAIT
+ * ticks (32767 with 16-bit ticks: 32.7 s at 1 kHz) while timers were armed:
+ * a task that blocked, or interrupts masked that long. Each time asserts;
+ * then every armed timer fires at once, late (the clock cannot say by how
+ * many laps; the next timer would otherwise wait for a whole wrap). A stall
+ * of a whole tick range (65536 ticks with 16-bit ticks) cannot be seen at all. */
+static inline unsigned coop_loop_stalls(const coop_loop_t *loop)
+{
+    return loop->stalls;
+}
 
 /* The loop's time: the tick at which the current pass began. */
 static inline coop_tick_t coop_loop_now(const coop_loop_t *loop)
@@ -403,8 +434,10 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
         if (coop_priv_fin && COOP_PRIV_UNLIKELY(coop_priv_cancels != 0) && coop_priv_sleep_again()) \
             return COOP_WAITING;                                 \
     } while (0)
-#define COOP_AWAIT_SLEEP_TICKS(ticks) COOP_PRIV_SLEEP(COOP_PRIV_ID, coop_priv_sleep(ticks))
-#define COOP_AWAIT_SLEEP_MS(ms) COOP_AWAIT_SLEEP_TICKS(coop_ticks_from_ms(ms))
+#define COOP_AWAIT_SLEEP_TICKS(ticks) \
+    COOP_PRIV_SLEEP(COOP_PRIV_ID, coop_priv_sleep(coop_priv_length(ticks)))
+#define COOP_AWAIT_SLEEP_MS(ms) \
+    COOP_PRIV_SLEEP(COOP_PRIV_ID, coop_priv_sleep(coop_ticks_from_ms(coop_priv_length(ms))))
 #define COOP_AWAIT_SLEEP_UNTIL(tick) COOP_PRIV_SLEEP(COOP_PRIV_ID, coop_priv_sleep_until(tick))
 #define COOP_AWAIT_JOIN(task) COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_join(task))
 #define COOP_AWAIT_GATHER(tasks, n)                                    \
@@ -424,8 +457,10 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
  * One deadline at a time: an AWAIT_FOR inside another (or in a child
  * coroutine under AWAIT_CALL_FOR) asserts and runs under the outer one.
  * AWAIT_FOR_TICKS(rc, ticks, wait): the same in ticks. */
-#define COOP_AWAIT_FOR(rc, ms, wait) COOP_AWAIT_FOR_TICKS(rc, coop_ticks_from_ms(ms), wait)
-#define COOP_AWAIT_FOR_TICKS(rc, ticks, wait)                          \
+#define COOP_AWAIT_FOR(rc, ms, wait) \
+    COOP_PRIV_AWAIT_FOR(rc, coop_ticks_from_ms(coop_priv_length(ms)), wait)
+#define COOP_AWAIT_FOR_TICKS(rc, ticks, wait) COOP_PRIV_AWAIT_FOR(rc, coop_priv_length(ticks), wait)
+#define COOP_PRIV_AWAIT_FOR(rc, ticks, wait)                           \
     do {                                                               \
         coop_priv_deadline_start((ticks), false);                      \
         wait;                                                          \
@@ -439,7 +474,7 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
  * wait_for on a coroutine). Sleeps in the child end at the deadline too. */
 #define COOP_AWAIT_CALL_FOR(rc, ms, ctx, call)                         \
     do {                                                               \
-        coop_priv_deadline_start(coop_ticks_from_ms(ms), true);        \
+        coop_priv_deadline_start(coop_ticks_from_ms(coop_priv_length(ms)), true); \
         COOP_PRIV_AWAIT_CALL_X(COOP_PRIV_ID, ctx,                      \
             (coop_priv_deadline_reaches_child(), (call)),              \
             coop_priv_deadline_after_call());                          \
@@ -516,6 +551,13 @@ static void coop_priv_drain(void)
     }
     while (fifo != NULL) {
         coop_call_t *next = fifo->next;
+        if (COOP_PRIV_UNLIKELY(fifo->fn == NULL)) { /* zeroed, never initialised */
+            COOP_ASSERT(0, "coop: an interrupt object (flag, counter, ring, call) was set before "
+                           "its init (coop_flag_init, COOP_FLAG_DEFINE, ...): its post is dropped");
+            fifo->posted = 0;
+            fifo = next;
+            continue;
+        }
         /* A post from here on runs it again. With threads this must be an
          * exchange, not a store: a poster that still finds `posted` set
          * skips its post, so fn must see what that poster stored before it;
@@ -733,13 +775,15 @@ static void coop_priv_task_finally(coop_lc_t *lc)
     }
 }
 
-void coop_loop_init(coop_loop_t *loop)
+int coop_loop_init(coop_loop_t *loop)
 {
+    COOP_PRIV_REFUSE(loop == NULL, COOP_EINVAL, "coop_loop_init: loop is NULL");
+    COOP_PRIV_REFUSE(coop_priv_running != NULL, COOP_EBUSY,
+                     "coop_loop_init: a loop is running (a task must not start a loop)");
     coop_priv_finally_hook = coop_priv_task_finally;
     coop_priv_cancels = 0;
     coop_priv_deliver = 0;
     coop_priv_call_depth = 0;
-    COOP_PRIV_REFUSE(loop == NULL, , "coop_loop_init: loop is NULL");
     loop->ready = NULL;
     loop->ready_tail = &loop->ready;
     loop->current = NULL;
@@ -747,8 +791,10 @@ void coop_loop_init(coop_loop_t *loop)
     loop->alive = 0;
     loop->running = 0;
     loop->idles = 0;
+    loop->stalls = 0;
     coop_wheel_init(&loop->wheel, coop_port_now());
     coop_priv_loop = loop;
+    return COOP_OK;
 }
 
 int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
@@ -1015,13 +1061,34 @@ static void coop_priv_pass(coop_loop_t *loop)
     coop_priv_deliver = 0; /* (only a task's run may deliver its cancel) */
 }
 
+/* The clock is more than COOP_TICK_MAX_WAIT ahead of the loop (it reads as
+ * behind): if timers are armed, the loop was stalled (coop_loop_stalls).
+ * Each armed timer is due within COOP_TICK_MAX_WAIT of the loop's time, so
+ * advancing that far fires them all, late but not a lap late; the wheel is
+ * then empty and its time can jump to the clock's. Returns where to advance. */
+static coop_tick_t coop_priv_stalled(coop_loop_t *loop, coop_tick_t now)
+{
+    coop_tick_t when;
+    if (!coop_wheel_next(&loop->wheel, &when))
+        return now; /* nothing armed (a long idle with no deadline): nothing is late */
+    loop->stalls++;
+    COOP_ASSERT(0, "coop: the loop was not run for more than COOP_TICK_MAX_WAIT ticks "
+                   "(a task blocked, or interrupts were masked): its timers fire late");
+    return coop_tick_add(loop->wheel.now, COOP_TICK_MAX_WAIT);
+}
+
 /* Bring the wheel to the port's time and wake the tasks whose timers fired. */
 static void coop_priv_expire(coop_loop_t *loop)
 {
     coop_timer_t *tm;
     coop_tick_t now = coop_port_now();
-    if (now != loop->wheel.now) /* every armed timer is later than wheel.now */
-        coop_wheel_advance(&loop->wheel, now);
+    if (now != loop->wheel.now) { /* every armed timer is later than wheel.now */
+        coop_tick_t to = now;
+        if (COOP_PRIV_UNLIKELY(coop_tick_diff(now, loop->wheel.now) < 0))
+            to = coop_priv_stalled(loop, now);
+        coop_wheel_advance(&loop->wheel, to);
+        loop->wheel.now = now; /* (after a stall: nothing is armed any more) */
+    }
     while ((tm = coop_wheel_pop(&loop->wheel)) != NULL) {
         coop_task_t *t = COOP_CONTAINER_OF(tm, coop_task_t, timer);
         uint8_t state = COOP_PRIV_TASK_STATE(t);

@@ -98,15 +98,21 @@ typedef struct coop_queue {
     COOP_PRIV_STATIC_ASSERT((capacity) > 0 && (capacity) <= 65535 && sizeof(type) <= 65535, \
                             name##_queue_capacity_1_to_65535);                           \
     static coop_queue_t name = { (uint8_t *)name##_storage, (uint16_t)sizeof(type),     \
-                                 (uint16_t)(capacity), 0, 0, { 0, 0 }, { 0, 0 },         \
+                                 (uint16_t)(capacity), 0, 0, COOP_PRIV_WAITQ_INITIALIZER, \
+                                 COOP_PRIV_WAITQ_INITIALIZER,                             \
                                  COOP_PRIV_SYNC_ALIVE }
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* Each init returns COOP_OK, COOP_EINVAL (NULL, bad sizes), or COOP_EBUSY
+ * for an object that tasks wait on (initialising it again would strand them
+ * in its old queue): initialise an object once, before the tasks use it;
+ * static (zeroed) memory or memory you zeroed is fine, stack garbage is not. */
+
 /* ---- event (asyncio.Event) */
-void coop_event_init(coop_event_t *ev);
+int coop_event_init(coop_event_t *ev);
 /* Set it: every waiting task wakes (in the next pass). */
 void coop_event_set(coop_event_t *ev);
 void coop_event_clear(coop_event_t *ev);
@@ -118,7 +124,7 @@ static inline bool coop_event_is_set(const coop_event_t *ev)
 void coop_event_destroy(coop_event_t *ev);
 
 /* ---- lock (asyncio.Lock) */
-void coop_lock_init(coop_lock_t *lock);
+int coop_lock_init(coop_lock_t *lock);
 /* Take it if that needs no wait: COOP_OK, COOP_EAGAIN (held, or kept for a
  * woken waiter), COOP_EDEADLK (the caller holds it already). */
 int coop_lock_try(coop_lock_t *lock);
@@ -208,12 +214,14 @@ static void coop_priv_took(coop_task_t *self)
 }
 
 /* ---------------------------------------------------------------- event */
-void coop_event_init(coop_event_t *ev)
+int coop_event_init(coop_event_t *ev)
 {
-    COOP_PRIV_REFUSE(ev == NULL, , "coop_event_init: event is NULL");
+    COOP_PRIV_REFUSE(ev == NULL, COOP_EINVAL, "coop_event_init: event is NULL");
+    COOP_PRIV_REFUSE(coop_priv_waitq_busy(&ev->waiters), COOP_EBUSY, COOP_PRIV_REINIT_MSG);
     coop_waitq_init(&ev->waiters);
     ev->set = 0;
     ev->alive = COOP_PRIV_SYNC_ALIVE;
+    return COOP_OK;
 }
 
 void coop_event_set(coop_event_t *ev)
@@ -248,11 +256,13 @@ coop_status_t coop_priv_event_wait(coop_event_t *ev)
 }
 
 /* ---------------------------------------------------------------- lock */
-void coop_lock_init(coop_lock_t *lock)
+int coop_lock_init(coop_lock_t *lock)
 {
-    COOP_PRIV_REFUSE(lock == NULL, , "coop_lock_init: lock is NULL");
+    COOP_PRIV_REFUSE(lock == NULL, COOP_EINVAL, "coop_lock_init: lock is NULL");
+    COOP_PRIV_REFUSE(coop_priv_waitq_busy(&lock->waiters), COOP_EBUSY, COOP_PRIV_REINIT_MSG);
     lock->owner = NULL;
     coop_waitq_init(&lock->waiters);
+    return COOP_OK;
 }
 
 int coop_lock_try(coop_lock_t *lock)
@@ -294,6 +304,7 @@ int coop_sem_init(coop_sem_t *sem, uint16_t count, uint16_t max)
 {
     bool ok = sem != NULL && max != 0 && count <= max;
     COOP_PRIV_REFUSE(!ok, COOP_EINVAL, "coop_sem_init: need 0 <= count <= max and max >= 1");
+    COOP_PRIV_REFUSE(coop_priv_waitq_busy(&sem->waiters), COOP_EBUSY, COOP_PRIV_REINIT_MSG);
     sem->count = count;
     sem->max = max;
     coop_waitq_init(&sem->waiters);
@@ -340,6 +351,8 @@ int coop_queue_init(coop_queue_t *q, void *storage, size_t record_size, size_t c
             q->alive = 0; /* waits on it end at once */
         return COOP_EINVAL;
     }
+    COOP_PRIV_REFUSE(coop_priv_waitq_busy(&q->getters) || coop_priv_waitq_busy(&q->putters),
+                     COOP_EBUSY, COOP_PRIV_REINIT_MSG);
     q->buf = (uint8_t *)storage;
     q->record_size = (uint16_t)record_size;
     q->capacity = (uint16_t)capacity;

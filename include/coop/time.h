@@ -58,15 +58,38 @@ static inline coop_tick_t coop_tick_add(coop_tick_t t, uint32_t n)
     return (coop_tick_t)(t + (coop_tick_t)n);
 }
 
-/* Milliseconds to ticks, rounded up so that a sleep is never shorter than asked. */
+/* Milliseconds to ticks, rounded up so that a sleep is never shorter than
+ * asked. Above 1000 ticks a second, ms whose ticks do not fit 32 bits (at
+ * COOP_TICK_HZ 1000000: over 4294967 ms, 71 minutes) assert, then give the
+ * longest sleep there is (0xffffffff ticks). */
 static inline uint32_t coop_ticks_from_ms(uint32_t ms)
 {
 #if COOP_TICK_HZ == 1000
     return ms;
-#else
+#elif COOP_TICK_HZ < 1000
     return (ms / 1000u) * (uint32_t)COOP_TICK_HZ +
            ((ms % 1000u) * (uint32_t)COOP_TICK_HZ + 999u) / 1000u;
+#else
+    uint64_t t = (uint64_t)(ms / 1000u) * COOP_TICK_HZ +
+                 ((uint64_t)(ms % 1000u) * COOP_TICK_HZ + 999u) / 1000u;
+    COOP_PRIV_REFUSE(t > 0xffffffffu, 0xffffffffu,
+                     "coop: a time in ms is too long for 32-bit ticks at this COOP_TICK_HZ "
+                     "(at most 0xffffffff ticks; the longest is used)");
+    return (uint32_t)t;
 #endif
+}
+
+/* A length in ms or ticks as a macro receives it (AWAIT_SLEEP_MS(x),
+ * AWAIT_FOR(rc, x, ...): any integer type): a negative one is 0 (asyncio:
+ * no wait), one beyond 32 bits asserts and is the longest there is. With an
+ * unsigned argument of 32 bits or less, the compiler drops both tests. */
+static inline uint32_t coop_priv_length(long long v)
+{
+    if (v <= 0)
+        return 0;
+    COOP_PRIV_REFUSE(v > 0xffffffffLL, 0xffffffffu,
+                     "coop: a sleep or timeout longer than 0xffffffff ms or ticks (the longest is used)");
+    return (uint32_t)v;
 }
 
 /* For ports whose clock counts nanoseconds (host, Linux gpiod): the tick a

@@ -31,11 +31,10 @@
  *   occupancy bit is cleared lazily, when a search meets the empty slot).
  *   Advance: jumps from occupied slot to occupied slot, found with per-level
  *   occupancy bitmaps; no work for ticks where nothing is due (tickless), and
- *   after a long sleep at most (timers x L + L) slot visits (a wheel whose
- *   top level laps also visits each occupied top slot once per lap).
+ *   after a long sleep at most (timers x L + L) slot visits.
  *   Range: a timer may expire up to COOP_TICK_MAX_WAIT (half the tick range)
- *   after `now`. With L*B < COOP_TICK_BITS (a RAM-saving option), timers
- *   beyond the top level's span wait in its slots for whole laps.
+ *   after `now`. L*B covers COOP_TICK_BITS (config.h refuses less: a top
+ *   level that lapped would cost a visit per lap), so no timer laps.
  *   Lateness: none. A timer expires during the first advance whose target
  *   reaches its tick, and that advance reports it at exactly that tick.
  *   RAM: L * S list heads + L bitmaps (B=6: 6 * 64 * 2 pointers + 48 bytes).
@@ -118,8 +117,7 @@ coop_timer_t *coop_wheel_pop(coop_wheel_t *w);
 
 /* The earliest tick at which coop_wheel_advance has work to do: false when
  * no timer is armed. Exact when the earliest timer is in level 0, or its slot
- * holds at most COOP_WHEEL_SCAN_MAX timers (and is not a lapping top slot);
- * otherwise the start of its slot (earlier than the timer, never later). */
+ * holds at most COOP_WHEEL_SCAN_MAX timers; otherwise the start of its slot (earlier than the timer, never later). */
 bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when);
 
 static inline void coop_timer_init(coop_timer_t *t)
@@ -229,7 +227,6 @@ bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when)
 #define COOP_PRIV_S COOP_WHEEL_SLOTS
 #define COOP_PRIV_B COOP_WHEEL_SLOT_BITS
 #define COOP_PRIV_L COOP_WHEEL_LEVELS
-#define COOP_PRIV_WRAPS (COOP_WHEEL_LEVELS * COOP_WHEEL_SLOT_BITS < COOP_TICK_BITS)
 
 #if defined(__GNUC__) && !defined(__AVR__) && !defined(__ARM_ARCH_6M__) && \
     !(defined(__ARM_ARCH) && __ARM_ARCH < 5)
@@ -314,9 +311,8 @@ static unsigned coop_priv_ctz(coop_wheel_bits_t v)
 #endif
 }
 
-/* The next occupied slot of level k after now's own slot (now's own slot
- * counts last, a whole lap later, which only the top level can need).
- * Stale occupancy bits are cleared on the way. Returns the slot's index in
+/* The next occupied slot of level k after now's own slot (a timer is never
+ * in now's own slot of its level: its expiry differs from now there). Stale occupancy bits are cleared on the way. Returns the slot's index in
  * w->slot and its start time, or false when the level is empty. */
 static bool coop_priv_wheel_first(coop_wheel_t *w, unsigned k, unsigned *index,
                                   coop_tick_t *start)
@@ -380,7 +376,7 @@ void coop_wheel_advance(coop_wheel_t *w, coop_tick_t to)
         w->now = start;
         w->occupied[index / COOP_PRIV_S] &=
             (coop_wheel_bits_t)~((coop_wheel_bits_t)1 << (index % COOP_PRIV_S));
-        if (index < COOP_PRIV_S && !(COOP_PRIV_WRAPS && COOP_PRIV_L == 1)) {
+        if (index < COOP_PRIV_S) {
             /* level 0 holds timers of one tick, this one: splice the whole
              * slot onto the expired list, in order */
             coop_link_t *tail = w->expired.prev;
@@ -433,7 +429,7 @@ bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when)
         return false;
     *when = start;
 #if COOP_WHEEL_LEVELS > 1 /* one level: every slot is level 0 (and the top) */
-    if (index >= COOP_PRIV_S && !(COOP_PRIV_WRAPS && index >= (COOP_PRIV_L - 1) * COOP_PRIV_S)) {
+    if (index >= COOP_PRIV_S) {
         /* a higher level: its slot holds the earliest timers; find the first */
         const coop_link_t *h = &w->slot[index];
         const coop_link_t *n = h->next;

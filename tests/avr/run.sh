@@ -25,11 +25,11 @@ for ex in blink1 blink2 interval_buttons irq_alert press_alert; do
   "${AVRCC[@]}" -flto '-DCOOP_PORT="avr.h"' "examples/$ex/main.c" -o "$BUILD/$ex.elf"
 done
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/stress.c -o "$BUILD/stress.elf"
-"${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=3 \
+"${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=8 \
     -DCOOP_VIRTUAL_PINS=8 tests/avr/unit.c -o "$BUILD/unit-16.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_LEVELS=0 \
     -DCOOP_VIRTUAL_PINS=8 tests/avr/unit.c -o "$BUILD/unit-16-list.elf"
-"${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=32 -DCOOP_WHEEL_SLOT_BITS=4 -DCOOP_WHEEL_LEVELS=4 \
+"${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=32 -DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=16 \
     -DCOOP_VIRTUAL_PINS=8 -DCOOP_LC=COOP_LC_GOTO tests/avr/unit.c -o "$BUILD/unit-32-goto.elf"
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/bench.c -o "$BUILD/bench.elf"
 
