@@ -1201,7 +1201,9 @@ START_TEST(test_call_posts_coalesce)
     ck_assert_int_eq(run(), COOP_OK);
     ck_assert_int_eq(G.calls[1].runs, 2); /* the task's post came after the run */
     ck_assert_uint_eq(G.calls[1].idles[1], 0);
-    expect_wake(w, 0, T0, 0, 1);
+    /* the waiter found the flag set and let the loop run once first (the
+     * fairness rule): the second run set it again, and it took both */
+    expect_wake(w, 0, T0, 0, 2);
     ck_assert_uint_eq(g_loop.idles, 0);
     end_checks();
 }
@@ -1710,11 +1712,99 @@ START_TEST(test_cancel_after_consuming_passes_nothing)
 }
 END_TEST
 
+/* ------------------------------------------------------------ fairness */
+
+/* An interrupt storm: a task whose interrupt sets its object again within
+ * every turn of its loop (each turn takes a tick of work) must not starve a
+ * blinker that sleeps 5 ticks: the blinker wakes on its ticks exactly.
+ * Before the rule, a wait on a ready flag returned at once and the storm
+ * task never gave the loop back (the blinker first ran after the storm). */
+#define STORM_TURNS 200
+static struct {
+    int kind;
+    int turns;
+    coop_count_t got;
+    coop_task_t storm, blink;
+    int wakes;
+    coop_tick_t wake[64];
+} ST;
+
+static void storm_irq(void) /* what the interrupt does, once a tick */
+{
+    static const uint8_t rec = 7;
+    if (ST.kind == ON_FLAG)
+        coop_flag_set(&G.flag[0]);
+    else if (ST.kind == ON_COUNTER)
+        coop_counter_add(&G.counter[0], 1);
+    else
+        (void)coop_ring_push(&G.ring[0], &rec);
+}
+
+static coop_status_t storm_fn(coop_task_t *task)
+{
+    uint8_t rec;
+    ASYNC(task);
+    storm_irq();
+    for (ST.turns = 0; ST.turns < STORM_TURNS; ST.turns++) {
+        if (ST.kind == ON_FLAG) {
+            AWAIT_FLAG(&G.flag[0]);
+            ST.got += coop_flag_count(&G.flag[0]);
+        } else if (ST.kind == ON_COUNTER) {
+            AWAIT_COUNTER(&G.counter[0]);
+            ST.got += coop_counter_take(&G.counter[0]);
+        } else {
+            AWAIT_RING(&G.ring[0]);
+            while (coop_ring_pop(&G.ring[0], &rec))
+                ST.got++;
+        }
+        coop_virtual_advance(1); /* a tick of work, during which... */
+        storm_irq();             /* ...the interrupt comes again */
+    }
+    ASYNC_END;
+}
+
+static coop_status_t blink5_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    while (ST.wakes < 64 && ST.turns < STORM_TURNS) {
+        AWAIT_SLEEP_TICKS(5);
+        ST.wake[ST.wakes++] = coop_now();
+    }
+    ASYNC_END;
+}
+
+START_TEST(test_storm_does_not_starve)
+{
+    int i, kind = _i;
+    reset();
+    coop_virtual_on_idle = NULL;
+    memset(&ST, 0, sizeof ST);
+    ST.kind = kind;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &ST.storm, storm_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &ST.blink, blink5_fn), COOP_OK);
+    ck_assert_int_eq(run(), COOP_OK);
+    ck_assert_int_eq(ST.turns, STORM_TURNS);
+    /* nothing lost: every interrupt was consumed (ring: 4 deep, one a turn) */
+    ck_assert_uint_eq(ST.got, STORM_TURNS); /* the last interrupt's set is still there */
+    ck_assert_int_ge(ST.wakes, STORM_TURNS / 5 - 1);
+    for (i = 0; i < ST.wakes; i++)
+        ck_assert_msg(ST.wake[i] == coop_tick_add(T0, 5u * (uint32_t)(i + 1)),
+                      "kind %d: blinker wake %d at T0+%ld, expected T0+%d", kind, i,
+                      (long)coop_tick_diff(ST.wake[i], T0), 5 * (i + 1));
+    ck_assert_uint_eq(g_loop.idles, 0); /* the storm never let it sleep */
+}
+END_TEST
+
 Suite *coop_irq_suite(void);
 Suite *coop_irq_suite(void)
 {
     Suite *s = suite_create("irq");
     TCase *tc;
+
+    tc = tcase_create("fairness");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_storm_does_not_starve, ON_FLAG, ON_RING + 1);
+    suite_add_tcase(s, tc);
 
     tc = tcase_create("orderings");
     tcase_add_checked_fixture(tc, setup, teardown);

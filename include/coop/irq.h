@@ -28,6 +28,15 @@
  *            soon, like micropython.schedule. To run a task instead, let the
  *            task wait on a flag.
  *
+ * FAIRNESS UNDER STORMS: AWAIT_FLAG, AWAIT_COUNTER and AWAIT_RING always let
+ * the loop run once. If the object is ready when the task reaches the wait,
+ * the task goes to the back of the run queue (as if it had waited and been
+ * woken at once): timers fire and every other ready task runs before it takes
+ * what is there. A task `for (;;) { AWAIT_FLAG(&f); work(); }` whose
+ * interrupt sets f again during work() therefore never starves the others.
+ * (asyncio's ThreadSafeFlag.wait returns at once when set; but an interrupt,
+ * unlike a task, never stops setting it.) Sets made meanwhile add up.
+ *
  * Every object is counted, nothing is lost silently: a flag's and a counter's
  * counts saturate at COOP_COUNT_MAX and count the excess in `overflows`; a
  * ring counts the records it dropped.
@@ -390,6 +399,22 @@ void coop_priv_ring_posted(coop_call_t *call)
         coop_priv_wake_first(&ring->waiters);
 }
 
+/* Fairness under interrupt storms: a wait on a flag, counter or ring that
+ * is ready when reached still lets the loop run once. The task goes to the
+ * back of the run queue, marked as woken by q (as if it had waited and
+ * been woken at once); when it runs again it takes what is there. So a task
+ * `for (;;) { AWAIT_FLAG(&f); ... }` whose interrupt sets f again within
+ * each turn lets timers fire and every other task run between turns.
+ * Returns true when the running task may take now (q woke it). */
+static bool coop_priv_irq_turn(coop_waitq_t *q)
+{
+    coop_task_t *self = coop_task_current();
+    if (self == NULL || coop_priv_woken(self, q))
+        return true;
+    self->u.q.waitq = q;
+    return false;
+}
+
 /* A wait on an object whose call has no function: never initialised. */
 static coop_status_t coop_priv_uninit_wait(void)
 {
@@ -403,10 +428,14 @@ coop_status_t coop_priv_flag_wait(coop_flag_t *flag)
     coop_count_t n;
     if (COOP_PRIV_UNLIKELY(flag->call.fn == NULL))
         return coop_priv_uninit_wait();
-    n = coop_flag_take(flag);
-    if (n != 0) {
-        flag->taken = n;
-        return coop_priv_woke();
+    if (coop_flag_is_set(flag)) {
+        if (!coop_priv_irq_turn(&flag->waiters))
+            return COOP_YIELDED;
+        n = coop_flag_take(flag);
+        if (n != 0) {
+            flag->taken = n;
+            return coop_priv_woke();
+        }
     }
     /* a set from here on posts the flag's call, which runs after this task
      * has returned to the loop, parked: it cannot be missed */
@@ -417,8 +446,11 @@ coop_status_t coop_priv_counter_wait(coop_counter_t *counter)
 {
     if (COOP_PRIV_UNLIKELY(counter->call.fn == NULL))
         return coop_priv_uninit_wait();
-    if (coop_counter_read(counter) != 0)
+    if (coop_counter_read(counter) != 0) {
+        if (!coop_priv_irq_turn(&counter->waiters))
+            return COOP_YIELDED;
         return coop_priv_woke();
+    }
     return coop_priv_wait_in(&counter->waiters);
 }
 
@@ -426,8 +458,11 @@ coop_status_t coop_priv_ring_wait(coop_ring_t *ring)
 {
     if (COOP_PRIV_UNLIKELY(ring->call.fn == NULL))
         return coop_priv_uninit_wait();
-    if (coop_ring_count(ring) != 0)
+    if (coop_ring_count(ring) != 0) {
+        if (!coop_priv_irq_turn(&ring->waiters))
+            return COOP_YIELDED;
         return coop_priv_woke();
+    }
     return coop_priv_wait_in(&ring->waiters);
 }
 
