@@ -10,7 +10,8 @@
     COOP_SUITE(irq)      \
     COOP_SUITE(sync)     \
     COOP_SUITE(timeout)  \
-    COOP_SUITE(cascade)
+    COOP_SUITE(cascade)  \
+    COOP_SUITE(asyncio)
 
 #define COOP_HOST_SUITES \
     COOP_SUITE(host)

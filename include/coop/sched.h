@@ -85,6 +85,7 @@
 #define COOP_ETIMEDOUT (-7) /* the deadline came first */
 #define COOP_EPERM (-8)     /* not the owner (releasing a lock another task holds) */
 #define COOP_ERANGE (-9)    /* past a maximum (releasing a full semaphore) */
+#define COOP_ESHUTDOWN (-10) /* the object waited on was destroyed (or never initialised) */
 
 /* A pointer to the struct that contains `ptr` as its member `member`. */
 #define COOP_CONTAINER_OF(ptr, type, member) \
@@ -207,6 +208,7 @@ struct coop_loop {
     size_t alive;              /* spawned and not yet ended */
     uint8_t running;           /* inside coop_loop_run */
     unsigned idles;            /* times the loop asked the port to sleep (wraps) */
+    unsigned wakes;            /* tasks made ready by a timer, an object or a spawn (wraps) */
     unsigned stalls;           /* times it found the clock over COOP_TICK_MAX_WAIT
                                 * ticks ahead with timers armed (coop_loop_stalls) */
     coop_wheel_t wheel;        /* sleeping tasks; wheel.now is the loop's time */
@@ -244,7 +246,9 @@ int coop_loop_init(coop_loop_t *loop);
 int coop_loop_run(coop_loop_t *loop);
 
 /* Run until every task has ended (COOP_OK) or the clock reaches `deadline`
- * (COOP_ETIMEDOUT; timers due at `deadline` have fired and their tasks run). */
+ * (COOP_ETIMEDOUT; timers due at `deadline` have fired and their tasks run,
+ * and so have the tasks those woke, until a pass wakes nobody: a task that
+ * only yields runs once there). */
 int coop_loop_run_until(coop_loop_t *loop, coop_tick_t deadline);
 
 /* How often the loop was not serviced for more than COOP_TICK_MAX_WAIT
@@ -288,8 +292,9 @@ int coop_task_spawn(coop_loop_t *loop, coop_task_t *task, coop_task_fn fn);
  * AWAIT_CALL, the child's FINALLY runs first, then each caller's, then the
  * task's own (a coroutine already in its FINALLY finishes that section, and
  * coroutines called from a FINALLY run to their end); then it ends as
- * COOP_TASK_CANCELED and its joiners wake. A task that never ran skips its
- * body. Removes it from its timer or wait queue. COOP_OK; COOP_EALREADY if it has
+ * COOP_TASK_CANCELED and its joiners wake. A task that never ran runs
+ * nothing, its FINALLY neither (asyncio: a task cancelled before it
+ * starts). Removes it from its timer or wait queue. COOP_OK; COOP_EALREADY if it has
  * ended, is being cancelled, or is already inside its FINALLY section (which
  * then runs to its end once: no assert, a benign race); COOP_EINVAL for NULL
  * or a never-spawned task; COOP_EBUSY for the running task itself (end it
@@ -373,6 +378,9 @@ void coop_priv_wake_all(coop_waitq_t *q);
 /* A wait op calls this when its task has what it waited for: the wake is
  * consumed (a cancel no longer passes it on). Returns COOP_DONE. */
 coop_status_t coop_priv_woke(void);
+/* A wait op calls this when its wait ends without what it waited for (the
+ * object was destroyed): COOP_DONE, and AWAIT_FOR's result is `rc`. */
+coop_status_t coop_priv_wait_failed(int rc);
 /* true if q woke task t (the running task, or NULL) and t has not yet
  * consumed the wake */
 static inline bool coop_priv_woken(const coop_task_t *t, const coop_waitq_t *q)
@@ -388,7 +396,7 @@ int coop_priv_deadline_end(void);
  * passed, the child is cancelled (a cancel that reaches its innermost
  * coroutine and unwinds to it, whose FINALLY sections run without the
  * deadline); after the child has ended, that cancel stops here. */
-void coop_priv_deadline_reaches_child(void);
+void coop_priv_deadline_reaches_child(coop_lc_t *child);
 bool coop_priv_deadline_after_call(void);
 /* COOP_SHIELD_BEGIN / COOP_SHIELD_END; the latter is true if a cancel came
  * meanwhile (the task then goes to its FINALLY section). */
@@ -476,7 +484,7 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
     do {                                                               \
         coop_priv_deadline_start(coop_ticks_from_ms(coop_priv_length(ms)), true); \
         COOP_PRIV_AWAIT_CALL_X(COOP_PRIV_ID, ctx,                      \
-            (coop_priv_deadline_reaches_child(), (call)),              \
+            (coop_priv_deadline_reaches_child(&(ctx)->lc), (call)),    \
             coop_priv_deadline_after_call());                          \
         (rc) = coop_priv_deadline_end();                               \
     } while (0)
@@ -554,7 +562,7 @@ static void coop_priv_drain(void)
         if (COOP_PRIV_UNLIKELY(fifo->fn == NULL)) { /* zeroed, never initialised */
             COOP_ASSERT(0, "coop: an interrupt object (flag, counter, ring, call) was set before "
                            "its init (coop_flag_init, COOP_FLAG_DEFINE, ...): its post is dropped");
-            fifo->posted = 0;
+            (void)coop_priv_xchg_u8(&fifo->posted, 0);
             fifo = next;
             continue;
         }
@@ -564,11 +572,11 @@ static void coop_priv_drain(void)
          * the exchange reads the poster's value and synchronises with it.
          * After a release store, fn's load may overtake the store (x86 lets
          * a load pass an earlier store) and miss the poster's count. */
-#if COOP_PORT_ATOMIC
-        (void)__atomic_exchange_n(&fifo->posted, (uint8_t)0, __ATOMIC_ACQ_REL);
-#else
-        fifo->posted = 0; /* single core: interrupts see program order */
-#endif
+        /* With a critical section (COOP_PORT_ATOMIC 0), an exchange too: a
+         * plain store could land between another core's read and write of
+         * its own exchange (RP2040: core 1 read 1, core 0 stored 0, core 1
+         * wrote 1 back and skipped its post; every post after it too). */
+        (void)coop_priv_xchg_u8(&fifo->posted, 0);
         fifo->fn(fifo);
         fifo = next;
     }
@@ -654,6 +662,7 @@ static void coop_priv_make_ready(coop_task_t *t)
     coop_priv_set_state(t, COOP_TASK_READY);
     *loop->ready_tail = t;
     loop->ready_tail = &t->u.q.next;
+    loop->wakes++;
 }
 
 /* t leaves a sleep (or starts): sleep_left shared its waitq field. */
@@ -721,6 +730,16 @@ static void coop_priv_consume_wake(coop_task_t *t)
         t->flags &= (uint8_t)~COOP_PRIV_TASK_HANDOFF;
     }
     t->u.q.waitq = NULL;
+}
+
+/* Set by a wait that ended without what it waited for; AWAIT_FOR reports
+ * it (coop_priv_deadline_end) and clears it. */
+static int8_t coop_priv_wait_rc;
+
+coop_status_t coop_priv_wait_failed(int rc)
+{
+    coop_priv_wait_rc = (int8_t)rc;
+    return coop_priv_woke();
 }
 
 coop_status_t coop_priv_woke(void)
@@ -791,6 +810,7 @@ int coop_loop_init(coop_loop_t *loop)
     loop->alive = 0;
     loop->running = 0;
     loop->idles = 0;
+    loop->wakes = 0;
     loop->stalls = 0;
     coop_wheel_init(&loop->wheel, coop_port_now());
     coop_priv_loop = loop;
@@ -837,7 +857,10 @@ int coop_task_cancel(coop_task_t *t)
     t->flags |= COOP_PRIV_TASK_CLEANUP;
     t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* FINALLY's sleeps count from now */
     if (t->lc == COOP_PRIV_LC_START) {
-        t->lc = COOP_PRIV_LC_FINALLY; /* never ran: straight to its FINALLY */
+        /* never ran: nothing of it runs, its FINALLY neither (asyncio: a task
+         * cancelled before it starts runs no code); it ends as cancelled at
+         * its turn in the run queue */
+        t->lc = COOP_PRIV_LC_DONE;
         return COOP_OK;
     }
     /* It goes to the FINALLY of its innermost coroutine when it resumes
@@ -1120,9 +1143,11 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
     loop->running = 1;
     coop_priv_running = loop;
     for (;;) {
+        unsigned wakes;
         if (COOP_PRIV_LOAD(&coop_priv_inbox) != NULL)
             coop_priv_drain();
         coop_priv_expire(loop);
+        wakes = loop->wakes;
         if (loop->ready != NULL) {
             coop_priv_pass(loop);
         } else if (loop->alive == 0) {
@@ -1157,8 +1182,11 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
             }
             continue;
         }
-        if (bounded && coop_tick_reached(loop->wheel.now, deadline) && loop->alive != 0) {
-            rc = COOP_ETIMEDOUT; /* tasks due at the deadline have had their pass */
+        if (bounded && coop_tick_reached(loop->wheel.now, deadline) && loop->alive != 0 &&
+            loop->wakes == wakes) {
+            /* what was due at the deadline has run, and what that woke
+             * too (a pass that woke nobody: only yields are left) */
+            rc = COOP_ETIMEDOUT;
             break;
         }
     }
@@ -1173,10 +1201,13 @@ static void coop_priv_timed_fired(coop_task_t *t, uint8_t state)
 {
     if (state == COOP_TASK_SLEEPING) {
         coop_tick_t deadline = (coop_tick_t)t->u.sleep_left;
-        if (t->timer.expires != deadline)
+        if (t->timer.expires != deadline) {
             coop_wheel_insert(&coop_priv_loop->wheel, &t->timer, deadline); /* the sleep ended */
-        else
+        } else {
             t->flags |= COOP_PRIV_TASK_EXPIRED;
+            if (!(t->flags & COOP_PRIV_TASK_CALL)) /* AWAIT_FOR's sleep was cut: */
+                t->flags &= (uint8_t)~COOP_PRIV_TASK_TIMED; /* it gave up (ETIMEDOUT) */
+        }
         coop_priv_make_ready_new(t);
     } else {
         t->flags |= COOP_PRIV_TASK_EXPIRED;
@@ -1187,17 +1218,25 @@ static void coop_priv_timed_fired(coop_task_t *t, uint8_t state)
     }
 }
 
-/* A sleep under a deadline (a child of AWAIT_CALL_FOR): the timer holds the
- * deadline; the sleep ends at the earlier of the two, and keeps the deadline
- * in sleep_left meanwhile. */
+/* A sleep under a deadline: the timer holds the deadline; the sleep ends at
+ * the earlier of the two, and keeps the deadline in sleep_left meanwhile.
+ * AWAIT_FOR's own sleep that the deadline cuts gives up (COOP_ETIMEDOUT). A
+ * sleep in AWAIT_CALL_FOR's child is cut too (the child is then cancelled),
+ * unless the task is inside a shield: there it keeps its length, and the
+ * child is cancelled at its first resume after the shield. */
 static coop_status_t coop_priv_timed_sleep(coop_task_t *t, uint32_t ticks)
 {
     coop_tick_t deadline = t->timer.expires;
     coop_stick_t d = coop_tick_diff(deadline, coop_priv_loop->wheel.now);
-    if (t->flags & COOP_PRIV_TASK_EXPIRED)
-        return COOP_YIELDED; /* the caller cancels the child at its resume */
+    bool shielded = (t->flags & (COOP_PRIV_TASK_CALL | COOP_PRIV_TASK_SHIELD)) ==
+                    (COOP_PRIV_TASK_CALL | COOP_PRIV_TASK_SHIELD);
+    if ((t->flags & COOP_PRIV_TASK_EXPIRED) && !shielded) {
+        if (!(t->flags & COOP_PRIV_TASK_CALL))
+            t->flags &= (uint8_t)~COOP_PRIV_TASK_TIMED; /* a poll: gave up (ETIMEDOUT) */
+        return COOP_YIELDED; /* (AWAIT_CALL_FOR: the caller cancels the child at its resume) */
+    }
     t->u.sleep_left = deadline;
-    if (d > 0 && ticks < (uint32_t)d)
+    if (shielded || (d > 0 && ticks < (uint32_t)d))
         coop_wheel_insert(&coop_priv_loop->wheel, &t->timer,
                           coop_tick_add(coop_priv_loop->wheel.now, ticks));
     coop_priv_set_state(t, COOP_TASK_SLEEPING);
@@ -1213,8 +1252,9 @@ static coop_status_t coop_priv_timed_wait(coop_task_t *t)
         t->flags |= COOP_PRIV_TASK_EXPIRED; /* a cancel took its deadline's timer */
     if (!(t->flags & COOP_PRIV_TASK_EXPIRED))
         return COOP_WAITING;
-    if (t->flags & COOP_PRIV_TASK_CALL)
-        return COOP_YIELDED; /* AWAIT_CALL_FOR cancels the child at its resume */
+    if (t->flags & COOP_PRIV_TASK_CALL) /* AWAIT_CALL_FOR cancels the child at */
+        return (t->flags & COOP_PRIV_TASK_SHIELD) ? COOP_WAITING /* its first resume */
+                                                  : COOP_YIELDED; /* after a shield */
     t->flags &= (uint8_t)~COOP_PRIV_TASK_TIMED; /* gave up: ETIMEDOUT */
     return COOP_DONE;
 }
@@ -1239,6 +1279,7 @@ void coop_priv_deadline_start(uint32_t ticks, bool call_form)
     if (ticks > COOP_TICK_MAX_WAIT)
         ticks = COOP_TICK_MAX_WAIT;
     coop_priv_timed = &coop_priv_timed_ops_;
+    coop_priv_wait_rc = COOP_OK;
     t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* the timer now holds the deadline */
     t->flags |= (uint8_t)(COOP_PRIV_TASK_TIMED | (call_form ? COOP_PRIV_TASK_CALL : 0u));
     if (ticks == 0)
@@ -1266,15 +1307,27 @@ int coop_priv_deadline_end(void)
         coop_timer_cancel(&t->timer);
         t->flags &= (uint8_t)~COOP_PRIV_TASK_DEADLINE;
     }
+    if (coop_priv_wait_rc != COOP_OK) {
+        int rc = coop_priv_wait_rc;
+        coop_priv_wait_rc = COOP_OK;
+        return rc;
+    }
     return late ? COOP_ETIMEDOUT : COOP_OK;
 }
 
-void coop_priv_deadline_reaches_child(void)
+void coop_priv_deadline_reaches_child(coop_lc_t *child)
 {
     coop_task_t *t = coop_task_current();
     const uint8_t due = COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED | COOP_PRIV_TASK_CALL;
-    if (t == NULL || (t->flags & due) != due)
+    if (t == NULL || (t->flags & due) != due || (t->flags & COOP_PRIV_TASK_SHIELD))
+        return; /* (a shield holds the deadline's cancel as it holds any) */
+    if (*child == COOP_PRIV_LC_START) {
+        /* the child has not run (a deadline of 0): it never does, as an
+         * asyncio task cancelled before it starts; CALL alone: ETIMEDOUT */
+        *child = COOP_PRIV_LC_DONE;
+        t->flags &= (uint8_t)~(COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED);
         return;
+    }
     /* the child's FINALLY sections run with no deadline; CALL alone says
      * "timed out" (coop_priv_deadline_end) */
     t->flags &= (uint8_t)~(COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED);
@@ -1282,7 +1335,7 @@ void coop_priv_deadline_reaches_child(void)
     if (!(t->state & (COOP_PRIV_TASK_PENDING | COOP_PRIV_TASK_UNWIND_MASK)))
         coop_priv_cancels++;
     t->state |= COOP_PRIV_TASK_PENDING;
-    coop_priv_deliver = !(t->flags & COOP_PRIV_TASK_SHIELD);
+    coop_priv_deliver = 1;
 }
 
 bool coop_priv_deadline_after_call(void)
@@ -1340,6 +1393,7 @@ const char *coop_strerror(int err)
     case COOP_ETIMEDOUT: return "timed out";
     case COOP_EPERM: return "not the owner";
     case COOP_ERANGE: return "past the maximum";
+    case COOP_ESHUTDOWN: return "the object was destroyed";
     default: return "unknown error";
     }
 }

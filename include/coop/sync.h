@@ -41,7 +41,8 @@
  * MISUSE has a defined result: releasing a lock the task does not hold
  * (COOP_EPERM), a semaphore past its maximum (COOP_ERANGE), a queue of zero
  * records or size (COOP_EINVAL), waiting on a destroyed event or queue (the
- * wait ends at once, with an assert): each also asserts with a message.
+ * wait ends at once, with an assert; inside AWAIT_FOR its result is
+ * COOP_ESHUTDOWN): each also asserts with a message.
  *
  * Memory (AVR / Cortex-M0+ / x86-64, make bench): event 6 / 12 / 24 bytes,
  * lock 6 / 12 / 24, semaphore 8 / 12 / 24, queue 19 / 32 / 56 plus its
@@ -250,7 +251,9 @@ coop_status_t coop_priv_event_wait(coop_event_t *ev)
 {
     bool ok = ev != NULL && ev->alive == COOP_PRIV_SYNC_ALIVE;
     COOP_ASSERT(ok, "AWAIT_EVENT: the event is not initialised, or was destroyed");
-    if (!ok || ev->set || coop_priv_woken(coop_task_current(), &ev->waiters))
+    if (!ok)
+        return coop_priv_wait_failed(ev == NULL ? COOP_EINVAL : COOP_ESHUTDOWN);
+    if (ev->set || coop_priv_woken(coop_task_current(), &ev->waiters))
         return coop_priv_woke();
     return coop_priv_wait_in(&ev->waiters);
 }
@@ -415,18 +418,26 @@ void coop_queue_destroy(coop_queue_t *q)
     coop_priv_wake_all(&q->putters);
 }
 
+/* A put or get that ended with rc: done, failed (a destroyed queue: asserted,
+ * and AWAIT_FOR's result is COOP_ESHUTDOWN), or wait in wq. */
+static coop_status_t coop_priv_queue_wait(coop_queue_t *q, int rc, coop_waitq_t *wq)
+{
+    if (rc == COOP_OK)
+        return coop_priv_woke();
+    if (rc != COOP_EAGAIN)
+        return coop_priv_wait_failed(q != NULL && q->alive != COOP_PRIV_SYNC_ALIVE ? COOP_ESHUTDOWN
+                                                                                   : rc);
+    return coop_priv_wait_in(wq);
+}
+
 coop_status_t coop_priv_queue_put(coop_queue_t *q, const void *record)
 {
-    if (coop_queue_try_put(q, record) != COOP_EAGAIN)
-        return coop_priv_woke(); /* put, or a destroyed queue (asserted) */
-    return coop_priv_wait_in(&q->putters);
+    return coop_priv_queue_wait(q, coop_queue_try_put(q, record), &q->putters);
 }
 
 coop_status_t coop_priv_queue_get(coop_queue_t *q, void *record)
 {
-    if (coop_queue_try_get(q, record) != COOP_EAGAIN)
-        return coop_priv_woke(); /* got one, or a destroyed queue (asserted) */
-    return coop_priv_wait_in(&q->getters);
+    return coop_priv_queue_wait(q, coop_queue_try_get(q, record), &q->getters);
 }
 
 #endif /* COOP_SYNC_IMPLEMENTED */

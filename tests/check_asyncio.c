@@ -1,0 +1,318 @@
+/* Deadlines and cancellation where asyncio defines the answer (issue 13):
+ * each test is a case asyncio's documentation or MicroPython's asyncio tests
+ * pin down, run on the virtual clock (tests/scenario.h), and names the asyncio
+ * behaviour it checks. docs/asyncio.md maps each asyncio call to coop.
+ *
+ * Covered here: a sleep inside AWAIT_FOR (wait_for(sleep(x), t)); a shield
+ * inside and around AWAIT_CALL_FOR; AWAIT_CALL_FOR with 0 (wait_for(coro, 0):
+ * the coroutine never runs); a wait ended by a destroy inside AWAIT_FOR;
+ * run_until at a deadline runs what the deadline's tasks woke. */
+#include <check.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "virtual.h"
+
+#define T0 ((coop_tick_t)2000)
+
+struct job {
+    coop_task_t task;
+    int id;
+    int body, fin;
+    const struct step *script;
+    size_t nsteps, k;
+    int rc;
+    uint32_t ms, ms2; /* lengths the task's body uses */
+    struct child {
+        coop_lc_t lc;
+        int id;
+        uint32_t ms, ms2;
+    } child;
+};
+#define SCENARIO_NJOBS 4
+#define SCENARIO_MAX_EV 64
+#include "scenario.h"
+
+enum { E_SLEPT = 1, E_RC, E_CHILD_A, E_CHILD_B, E_CHILD_FIN, E_WOKE, E_SET };
+
+static coop_event_t ev;
+COOP_QUEUE_DEFINE(q, int, 2);
+
+static void setup(void)
+{
+    scenario_reset(T0);
+    memset(&ev, 0, sizeof ev);
+    coop_event_init(&ev);
+    memset(&q, 0, sizeof q);
+    ck_assert_int_eq(coop_queue_init(&q, q_storage, sizeof(int), 2), COOP_OK);
+}
+
+/* ------------------------------------------------ a sleep inside AWAIT_FOR */
+
+/* wait_for(sleep(ms), timeout=ms2): asyncio raises TimeoutError when the
+ * timeout comes first; the sleep ends at the deadline. */
+static coop_status_t for_sleep_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    AWAIT_FOR(j->rc, j->ms2, AWAIT_SLEEP_MS(j->ms));
+    log_ev(j->id, E_RC, j->rc);
+    ASYNC_END;
+}
+
+START_TEST(test_for_sleep)
+{
+    J[0].ms = 100; /* cut at 10 */
+    J[0].ms2 = 10;
+    J[1].ms = 10; /* ends first */
+    J[1].ms2 = 100;
+    J[2].ms = 5; /* a poll */
+    J[2].ms2 = 0;
+    J[3].ms = 30; /* ends on the deadline's tick: the deadline was first */
+    J[3].ms2 = 30;
+    spawn(0, for_sleep_fn);
+    spawn(1, for_sleep_fn);
+    spawn(2, for_sleep_fn);
+    spawn(3, for_sleep_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(0, E_RC, COOP_ETIMEDOUT, 10);
+    EXPECT_EV(1, E_RC, COOP_OK, 10);
+    EXPECT_EV(2, E_RC, COOP_ETIMEDOUT, 0);
+    EXPECT_EV(3, E_RC, COOP_ETIMEDOUT, 30);
+}
+END_TEST
+
+/* -------------------------------------- shields and AWAIT_CALL_FOR's cancel */
+
+/* The child: a sleep of ms inside a shield, then one of ms2 outside it. */
+static coop_status_t shielded_child(struct job *j)
+{
+    struct child *c = &j->child;
+    ASYNC(c);
+    SHIELD_BEGIN();
+    AWAIT_SLEEP_MS(c->ms);
+    log_ev(c->id, E_CHILD_A, 0);
+    SHIELD_END();
+    AWAIT_SLEEP_MS(c->ms2);
+    log_ev(c->id, E_CHILD_B, 0);
+    FINALLY;
+    log_ev(c->id, E_CHILD_FIN, 0);
+    ASYNC_END;
+}
+
+static coop_status_t call_shielded_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    j->child.id = j->id;
+    AWAIT_CALL_FOR(j->rc, j->ms, &j->child, shielded_child(j));
+    log_ev(j->id, E_RC, j->rc);
+    ASYNC_END;
+}
+
+/* asyncio.shield inside wait_for's coroutine: the timeout's cancel waits for
+ * the shielded part, whose sleep keeps its length (before: it ended at the
+ * deadline and the code after it ran 90 ms early); then the cancel comes. */
+START_TEST(test_shield_inside_call_for)
+{
+    J[0].ms = 10;
+    J[0].child.ms = 100;
+    J[0].child.ms2 = 50;
+    spawn(0, call_shielded_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(0, E_CHILD_A, 0, 100);
+    ck_assert_int_eq(find_ev(0, E_CHILD_B), -1);
+    EXPECT_EV(0, E_CHILD_FIN, 0, 100);
+    EXPECT_EV(0, E_RC, COOP_ETIMEDOUT, 100);
+}
+END_TEST
+
+/* The child: two sleeps. */
+static coop_status_t two_sleeps_child(struct job *j)
+{
+    struct child *c = &j->child;
+    ASYNC(c);
+    AWAIT_SLEEP_MS(c->ms);
+    log_ev(c->id, E_CHILD_A, 0);
+    AWAIT_SLEEP_MS(c->ms2);
+    log_ev(c->id, E_CHILD_B, 0);
+    FINALLY;
+    log_ev(c->id, E_CHILD_FIN, 0);
+    ASYNC_END;
+}
+
+static coop_status_t shield_around_call_for_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    j->child.id = j->id;
+    SHIELD_BEGIN();
+    AWAIT_CALL_FOR(j->rc, j->ms, &j->child, two_sleeps_child(j));
+    log_ev(j->id, E_RC, j->rc);
+    SHIELD_END();
+    ASYNC_END;
+}
+
+/* AWAIT_CALL_FOR inside a shield: the shield holds the deadline's cancel as
+ * it holds any, so the child's sleeps keep their length and it ends
+ * normally; the result says what happened: COOP_OK (before: the first sleep
+ * ended at the deadline, and the caller got COOP_ETIMEDOUT from a child that
+ * had finished). */
+START_TEST(test_call_for_inside_shield)
+{
+    J[0].ms = 10;
+    J[0].child.ms = 100;
+    J[0].child.ms2 = 100;
+    spawn(0, shield_around_call_for_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(0, E_CHILD_A, 0, 100);
+    EXPECT_EV(0, E_CHILD_B, 0, 200);
+    EXPECT_EV(0, E_CHILD_FIN, 0, 200);
+    EXPECT_EV(0, E_RC, COOP_OK, 200);
+}
+END_TEST
+
+/* ----------------------------------------------- AWAIT_CALL_FOR with 0 */
+
+static coop_status_t call_for_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    j->child.id = j->id;
+    AWAIT_CALL_FOR(j->rc, j->ms, &j->child, two_sleeps_child(j));
+    log_ev(j->id, E_RC, j->rc);
+    ASYNC_END;
+}
+
+/* wait_for(coro, 0): the coroutine never runs and TimeoutError comes at
+ * once (before: the child's first sleep of 37 ticks was armed as an
+ * ordinary one, so the "poll" took 37 ticks). */
+START_TEST(test_call_for_zero)
+{
+    J[0].ms = 0;
+    J[0].child.ms = 37;
+    J[0].child.ms2 = 60000;
+    J[1].ms = 50; /* the same with time to spare: it ends normally */
+    J[1].child.ms = 37;
+    J[1].child.ms2 = 3;
+    spawn(0, call_for_fn);
+    spawn(1, call_for_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(0, E_RC, COOP_ETIMEDOUT, 0);
+    ck_assert_int_eq(count_ev(0, E_CHILD_A) + count_ev(0, E_CHILD_FIN), 0);
+    EXPECT_EV(1, E_CHILD_B, 0, 40);
+    EXPECT_EV(1, E_RC, COOP_OK, 40);
+}
+END_TEST
+
+/* ----------------------------------------------------- destroy while waiting */
+
+static coop_status_t for_event_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    AWAIT_FOR(j->rc, 100, AWAIT_EVENT(&ev));
+    log_ev(j->id, E_RC, j->rc);
+    ASYNC_END;
+}
+
+static coop_status_t for_get_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    j->ms = 0xdead;
+    AWAIT_FOR(j->rc, 100, AWAIT_GET(&q, &j->ms));
+    log_ev(j->id, E_RC, j->rc);
+    log_ev(j->id, E_WOKE, (int)j->ms);
+    ASYNC_END;
+}
+
+static coop_status_t destroyer_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    AWAIT_SLEEP_MS(5);
+    coop_event_destroy(&ev);
+    coop_queue_destroy(&q);
+    ASYNC_END;
+}
+
+/* A wait ended by a destroy returns a code of its own: COOP_ESHUTDOWN (asyncio
+ * 3.13's Queue.shutdown: QueueShutDown), never COOP_OK with nothing taken. */
+START_TEST(test_destroy_under_for)
+{
+    scenario_record_asserts();
+    spawn(0, for_event_fn);
+    spawn(1, for_get_fn);
+    spawn(2, destroyer_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(0, E_RC, COOP_ESHUTDOWN, 5);
+    EXPECT_EV(1, E_RC, COOP_ESHUTDOWN, 5);
+    EXPECT_EV(1, E_WOKE, 0xdead, 5); /* its record is untouched */
+    EXPECT_ASSERTS(2, "destroyed");
+}
+END_TEST
+
+/* ---------------------------------------------- run_until at its deadline */
+
+static coop_status_t setter_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    AWAIT_SLEEP_MS(10);
+    coop_event_set(&ev);
+    log_ev(j->id, E_SET, 0);
+    ASYNC_END;
+}
+
+static coop_status_t waiter_then_sleep_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    AWAIT_EVENT(&ev);
+    log_ev(j->id, E_WOKE, 0);
+    AWAIT_SLEEP_MS(1000);
+    ASYNC_END;
+}
+
+static coop_status_t yielder_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    AWAIT_SLEEP_MS(10); /* (before: it would keep the virtual clock from moving) */
+    for (;;)
+        YIELD();
+    ASYNC_END;
+}
+
+/* loop.run_until_complete(sleep(10)): what is due at 10, and what that
+ * readies at 10, runs before it returns (before: B, woken by A's set at
+ * tick 10, ran only in a second run_until(10)). A task that only yields does
+ * not keep it from returning. */
+START_TEST(test_run_until_runs_what_it_woke)
+{
+    spawn(0, setter_fn);
+    spawn(1, waiter_then_sleep_fn);
+    spawn(2, yielder_fn);
+    ck_assert_int_eq(coop_loop_run_until(&g_loop, at(10)), COOP_ETIMEDOUT);
+    EXPECT_EV(0, E_SET, 0, 10);
+    EXPECT_EV(1, E_WOKE, 0, 10);
+    ck_assert_int_eq(coop_task_cancel(&J[1].task), COOP_OK);
+    ck_assert_int_eq(coop_task_cancel(&J[2].task), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+}
+END_TEST
+
+Suite *coop_asyncio_suite(void);
+Suite *coop_asyncio_suite(void)
+{
+    Suite *s = suite_create("asyncio");
+    TCase *tc = tcase_create("deadlines");
+    tcase_add_checked_fixture(tc, setup, scenario_teardown);
+    tcase_add_test(tc, test_for_sleep);
+    tcase_add_test(tc, test_shield_inside_call_for);
+    tcase_add_test(tc, test_call_for_inside_shield);
+    tcase_add_test(tc, test_call_for_zero);
+    tcase_add_test(tc, test_destroy_under_for);
+    tcase_add_test(tc, test_run_until_runs_what_it_woke);
+    suite_add_tcase(s, tc);
+    return s;
+}
