@@ -26,7 +26,8 @@
 //                      (beyond one alarm's reach) end in their exact ms
 //   dualcore ENTRY     tests/rp2040/dualcore.c with a second core started at
 //                      ENTRY (core1_main): flags and counters set from core 1
-//                      wake the loop on core 0 at once (SEV), nothing lost
+//                      wake the loop on core 0 at once (SEV), nothing lost;
+//                      both cores divide on their own hardware dividers
 //   edges              tests/rp2040/edges.c: rising, falling and both-edge
 //                      interrupts on three pins, thousands of edges at
 //                      random times while the loop sleeps on random
@@ -169,20 +170,45 @@ function runUntil(tNs) {
 // rp2040js emulates core 0 only. For mode dualcore a second instance of its
 // Cortex-M0+ runs on the same memory, SIO and spinlocks; SIO CPUID reads the
 // number of the core executing, and SEV sets the event register of both
-// cores (ending a WFE), as the RP2040 datasheet (2.3.1, 2.3.4) says. The
-// cores step one instruction each, the clock by the longer of the two.
-// COOP_RP2040_NO_SEV=1 leaves SEV a no-op (the negative control).
+// cores (ending a WFE), as the RP2040 datasheet (2.3.1, 2.3.4) says. Each
+// core has its own hardware divider (datasheet 2.3.1.5: the SIO's divider
+// registers are per core), where rp2040js has one for the chip: the
+// harness keeps a divider state per core and puts the executing core's into
+// rp2040js's divider before each access to its registers. The cores step
+// one instruction each, the clock by the longer of the two.
+// Negative controls: COOP_RP2040_NO_SEV=1 leaves SEV a no-op;
+// COOP_RP2040_SHARED_DIVIDER=1 leaves the one divider shared by both cores.
 let core1 = null;
 let core0SleptNs = 0; // core 0 in WFE while core 1 runs
 let current = 0; // the core whose instruction runs now
 const SEV = 0xbf40;
 const sevEmulated = !process.env.COOP_RP2040_NO_SEV;
+const dividerPerCore = !process.env.COOP_RP2040_SHARED_DIVIDER;
+const DIV_FIRST = 0x060, DIV_LAST = 0x078; // SIO DIV_UDIVIDEND .. DIV_CSR
+const DIV_STATE = ['divDividend', 'divDivisor', 'divQuotient', 'divRemainder', 'divCSR'];
 function startCore1(entry, sp) {
   core1 = new core.constructor(rp2040);
   core1.SP = sp;
   core1.PC = entry & ~1;
-  const sioRead = rp2040.sio.readUint32.bind(rp2040.sio);
-  rp2040.sio.readUint32 = (offset) => (offset === 0 ? current : sioRead(offset));
+  const { sio } = rp2040;
+  const sioRead = sio.readUint32.bind(sio), sioWrite = sio.writeUint32.bind(sio);
+  const divs = [null, DIV_STATE.map((k) => sio[k])]; // core 1's: as at reset
+  let divCore = 0; // whose state rp2040js's divider holds
+  const divFor = (offset) => {
+    if (!dividerPerCore || offset < DIV_FIRST || offset > DIV_LAST || divCore === current) return;
+    divs[divCore] = DIV_STATE.map((k) => sio[k]);
+    DIV_STATE.forEach((k, i) => (sio[k] = divs[current][i]));
+    divCore = current;
+  };
+  sio.readUint32 = (offset) => {
+    if (offset === 0) return current;
+    divFor(offset);
+    return sioRead(offset);
+  };
+  sio.writeUint32 = (offset, value) => {
+    divFor(offset);
+    sioWrite(offset, value);
+  };
 }
 function event(c) {
   if (c.waiting) c.waiting = false;
@@ -404,14 +430,18 @@ function modeDualcore(entry) {
   runDual(20000 * MS);
   check(stopped !== null && stopped.code === 0 && stopped.r0 === 0,
     `firmware reported and returned 0 (${stopped ? `bkpt ${stopped.code}, r0 ${stopped.r0}` : 'still running'})`);
-  const m = /dualcore sets=(\d+) taken=(\d+) added=(\d+) worst_us=(\d+) wakes=(\d+) late=(\d+) asserts=(\d+)/.exec(uart);
+  const m = new RegExp('dualcore sets=(\\d+) taken=(\\d+) added=(\\d+) worst_us=(\\d+) wakes=(\\d+) late=(\\d+) ' +
+    'asserts=(\\d+) div0=(\\d+) bad0=(\\d+) div1=(\\d+) bad1=(\\d+)').exec(uart);
   check(m !== null, `report parsed (UART ${JSON.stringify(uart.slice(-300))})`);
   if (m === null) return;
-  const [sets, taken, added, worstUs, wakes, late, asserts] = m.slice(1).map(Number);
+  const [sets, taken, added, worstUs, wakes, late, asserts, div0, bad0, div1, bad1] = m.slice(1).map(Number);
+  check(div0 >= 2 * wakes && div1 > 10000 && bad0 === 0 && bad1 === 0,
+    `each core's hardware divider its own: core 0 divided ${div0} times (${bad0} wrong), core 1 ${div1} (${bad1} wrong)`);
   check(sets === 1000 && taken === sets && added === sets,
     `core 1 set the flag ${sets} times: core 0 took ${taken} sets and counted ${added} adds`);
   check(worstUs < 200, `each set woke core 0 at once: worst ${worstUs} us from core 1's set to the task (< 200 us)`);
-  check(wakes > 20 && late === 0, `core 0's timed task woke ${wakes} times, never late (${late})`);
+  check(wakes > 20 && late === 0,
+    `core 0's timed task woke ${wakes} times, never late or early by its clock read through the divider (${late})`);
   check(asserts === 0, 'no COOP_ASSERT');
   const f = (core0SleptNs + sleptNs) / clock.nanos;
   check(f > 0.5, `core 0 asleep ${(100 * f).toFixed(1)} % of ${fmtMs(clock.nanos)} ms (core 1 busy-waits; want > 50 %)`);
