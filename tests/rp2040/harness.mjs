@@ -28,6 +28,10 @@
 //                      ENTRY (core1_main): flags and counters set from core 1
 //                      wake the loop on core 0 at once (SEV), nothing lost;
 //                      both cores divide on their own hardware dividers
+//   dualring ENTRY     tests/rp2040/dualring.c, core 1 started at ENTRY: core
+//                      1 pushes records into a ring, a task on core 0 pops
+//                      them: none lost (consumed + dropped = produced), in
+//                      order, none torn
 //   edges              tests/rp2040/edges.c: rising, falling and both-edge
 //                      interrupts on three pins, thousands of edges at
 //                      random times while the loop sleeps on random
@@ -51,8 +55,8 @@ if (!modeArg || !imagePath || !romPath || !modulesDir) {
   process.exit(2);
 }
 const mode = modeArg === 'twin' ? `twin ${extra[0]}` : modeArg;
-if (modeArg === 'dualcore' && !(Number(extra[0]) > 0)) {
-  console.error('harness: dualcore needs the address of core1_main');
+if ((modeArg === 'dualcore' || modeArg === 'dualring') && !(Number(extra[0]) > 0)) {
+  console.error(`harness: ${modeArg} needs the address of core1_main`);
   process.exit(2);
 }
 const require = createRequire(path.resolve(modulesDir) + path.sep);
@@ -225,6 +229,30 @@ function step(c, id) {
   current = 0;
   return cycles;
 }
+// The cores do not run in lockstep: on the chip a core waits now and then
+// (a flash read that misses the XIP cache, a bus shared with the other core
+// or DMA), so one core's instructions slide against the other's. Each
+// instruction a core executes is followed, with a chance of 1 in 16, by a
+// stall of 1..32 instruction times (pseudo-random, seeded), so that races
+// between the cores are tried at many offsets. COOP_RP2040_LOCKSTEP=1 runs
+// them one instruction each, always.
+const lockstep = !!process.env.COOP_RP2040_LOCKSTEP;
+const stalls = [0, 0];
+let stallSeed = 24681357;
+function stall(id) {
+  if (lockstep) return false;
+  if (stalls[id] > 0) {
+    stalls[id]--;
+    return true;
+  }
+  stallSeed ^= stallSeed << 13;
+  stallSeed >>>= 0;
+  stallSeed ^= stallSeed >>> 17;
+  stallSeed ^= stallSeed << 5;
+  stallSeed >>>= 0;
+  if ((stallSeed & 15) === 0) stalls[id] = 1 + ((stallSeed >>> 4) & 31);
+  return false;
+}
 function runDual(tNs) {
   while (stopped === null && clock.nanos < tNs) {
     if (core.waiting && core1.waiting) {
@@ -234,8 +262,8 @@ function runDual(tNs) {
       clock.tick(Math.max(stepNs, 0));
     } else {
       const w0 = core.waiting;
-      const c0 = w0 ? 0 : step(core, 0);
-      const c1 = core1.waiting ? 0 : step(core1, 1);
+      const c0 = w0 || stall(0) ? 0 : step(core, 0);
+      const c1 = core1.waiting || stall(1) ? 0 : step(core1, 1);
       const ns = Math.max(c0, c1) * NS_PER_CYCLE;
       if (w0) core0SleptNs += ns;
       clock.tick(ns);
@@ -447,6 +475,27 @@ function modeDualcore(entry) {
   check(f > 0.5, `core 0 asleep ${(100 * f).toFixed(1)} % of ${fmtMs(clock.nanos)} ms (core 1 busy-waits; want > 50 %)`);
 }
 
+function modeDualring(entry) {
+  startCore1(Number(entry), 0x20041000);
+  runDual(300 * MS); // it ends after about 35 ms
+  check(stopped !== null && stopped.code === 0 && stopped.r0 === 0,
+    `firmware reported and returned 0 (${stopped ? `bkpt ${stopped.code}, r0 ${stopped.r0}`
+      : `still running after 300 ms: core 0 ${core.waiting ? 'asleep' : 'running'} at pc ${core.PC.toString(16)}, ` +
+        `core 1 at pc ${core1.PC.toString(16)} (a lost wake-up?)`})`);
+  const m = new RegExp('dualring produced=(\\d+) pushed=(\\d+) consumed=(\\d+) overflows=(\\d+) skipped=(\\d+) ' +
+    'torn=(\\d+) disorder=(\\d+) asserts=(\\d+)').exec(uart);
+  check(m !== null, `report parsed (UART ${JSON.stringify(uart.slice(-300))})`);
+  if (m === null) return;
+  const [produced, pushed, consumed, overflows, skipped, torn, disorder, asserts] = m.slice(1).map(Number);
+  check(produced === 4000 && consumed + overflows === produced && consumed === pushed,
+    `core 1 produced ${produced} records: core 0 consumed ${consumed}, the ring dropped ${overflows} (${pushed} pushes accepted)`);
+  check(overflows > 0 && consumed > overflows, `the ring was full at times, not always (${overflows} dropped)`);
+  check(skipped === overflows && disorder === 0,
+    `records in order, the ones missing are the ones dropped (${skipped} skipped, ${disorder} out of order)`);
+  check(torn === 0, `every record intact, checksum right (${torn} torn)`);
+  check(asserts === 0, 'no COOP_ASSERT');
+}
+
 function modeLongSleep() {
   watch(LED1);
   runUntil(START + 7000000 * MS);
@@ -568,6 +617,7 @@ const modes = { blink1: () => modeBlink(false), blink2: () => modeBlink(true), d
   irq_alert: modeIrqAlert, edges: modeEdges, long_sleep: modeLongSleep };
 if (modeArg === 'twin') modes[mode] = () => modeTwin(extra[1], extra[2]);
 if (modeArg === 'dualcore') modes[mode] = () => modeDualcore(extra[0]);
+if (modeArg === 'dualring') modes[mode] = () => modeDualring(extra[0]);
 if (!modes[mode]) {
   console.error(`harness: unknown mode ${mode}`);
   process.exit(2);
