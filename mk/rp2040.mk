@@ -8,7 +8,8 @@
 #                      (LED timing, bouncy buttons, interrupts; each example's
 #                      LED/text timeline against the same example on the
 #                      virtual clock), tests/rp2040/edges.c, long_sleep.c,
-#                      dualcore.c (a second core added by the harness)
+#                      dualcore.c and dualring.c (a second core added by the
+#                      harness: flags, counters, the hardware dividers, a ring)
 #   make bench-rp2040  flash and RAM of the examples (arm-none-eabi-size)
 #   make test-rp2040-sdk PICO_BUILD=build/pico
 #                      the same emulator tests on images built by hand with the
@@ -29,7 +30,7 @@ BENCH_TARGETS += bench-rp2040
 help::
 	@echo "  make rp2040          build the examples for the RP2040 (Cortex-M0+ -Os, stand-in pico-sdk) and print their sizes"
 	@echo "  make test-rp2040     RP2040 port in the rp2040js emulator (npm ci): blink timing, bouncy buttons, edge IRQs,"
-	@echo "                       a second core's flags; every example's timeline against the virtual clock"
+	@echo "                       a second core's flags, dividers and ring; every example's timeline against the virtual clock"
 	@echo "  make bench-rp2040    flash and RAM of the RP2040 examples (arm-none-eabi-size)"
 	@echo "  make test-rp2040-sdk PICO_BUILD=dir   the emulator tests on examples built with the real pico-sdk (CMake)"
 

@@ -93,6 +93,9 @@ run edges edges "$(TIMG edges)"
 # a second core (the harness adds it) sets a flag and a counter: SEV wakes the loop
 entry=0x$(arm-none-eabi-nm "$(TIMG dualcore | sed 's/\.bin$/.elf/')" | awk '$3 == "core1_main" { print $1 }')
 run dualcore dualcore "$(TIMG dualcore)" "$entry"
+# core 1 pushes records into a ring, core 0's task pops them
+ring_entry=0x$(arm-none-eabi-nm "$(TIMG dualring | sed 's/\.bin$/.elf/')" | awk '$3 == "core1_main" { print $1 }')
+run dualring dualring "$(TIMG dualring)" "$ring_entry"
 # every example against its own timeline on the virtual clock (build/virtual/<name>,
 # made by the Makefile), with its demo key script played on the buttons
 for ex in $TWINS; do
