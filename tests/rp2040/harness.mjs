@@ -3,9 +3,10 @@
 //     node harness.mjs MODE image.bin bootrom.bin NODE_MODULES_PARENT
 //
 // image.bin is a flash image (objcopy -O binary of an ELF linked at
-// 0x10000000: boot2 space, then the vector table at 0x10000100), bootrom.bin
-// our stand-in boot ROM (tests/rp2040/bootrom), NODE_MODULES_PARENT the
-// directory whose node_modules holds rp2040js (npm ci put it there).
+// 0x10000000: boot2, then the vector table at 0x10000100), bootrom.bin our
+// stand-in boot ROM (tests/rp2040/bootrom: it enters boot2 from SRAM as the
+// chip's does), NODE_MODULES_PARENT the directory whose node_modules holds
+// rp2040js (npm ci put it there).
 //
 // MODE says what the firmware is and what to assert:
 //   blink1, blink2     the examples: LED edges exact to the ms, the number of
@@ -32,6 +33,9 @@
 //                      1 pushes records into a ring, a task on core 0 pops
 //                      them: none lost (consumed + dropped = produced), in
 //                      order, none torn
+//   floats             tests/rp2040/floats.c: float and double sums in a task,
+//                      bit for bit as IEEE 754; the boot ROM's float and
+//                      double tables (SF, SD) called as the SDK would
 //   edges              tests/rp2040/edges.c: rising, falling and both-edge
 //                      interrupts on three pins, thousands of edges at
 //                      random times while the loop sleeps on random
@@ -496,6 +500,36 @@ function modeDualring(entry) {
   check(asserts === 0, 'no COOP_ASSERT');
 }
 
+// floats.c: the sums of 1/k^2, k = 1..1000, in float and double, as IEEE
+// 754 computes them (Math.fround rounds each float operation's result).
+function modeFloats() {
+  runUntil(1000 * MS);
+  check(stopped !== null && stopped.code === 0 && stopped.r0 === 0,
+    `main returned 0 (${stopped ? `bkpt ${stopped.code}, r0 ${stopped.r0}` : 'still running'})`);
+  const m = /floats f=([0-9a-f]{8}) d=([0-9a-f]{8}):([0-9a-f]{8}) i=(-?\d+) u=(\d+) back=(\d+) rom=(\d+) bad=(\d+) size=(\d+)/.exec(uart);
+  check(m !== null, `report parsed (UART ${JSON.stringify(uart.slice(-300))})`);
+  if (m === null) return;
+  const f32 = Math.fround;
+  let f = 0, d = 0;
+  for (let k = 1; k <= 1000; k++) {
+    f = f32(f + f32(1 / f32(k * k)));
+    d += 1 / (k * k);
+  }
+  const bits = new DataView(new ArrayBuffer(8));
+  bits.setFloat32(0, f);
+  const fWant = bits.getUint32(0).toString(16).padStart(8, '0');
+  bits.setFloat64(0, d);
+  const dWant = `${bits.getUint32(0).toString(16).padStart(8, '0')}:${bits.getUint32(4).toString(16).padStart(8, '0')}`;
+  check(m[1] === fWant, `float sum of 1/k^2 (k <= 1000, sleeping every 100 terms): bits ${m[1]} (IEEE 754: ${fWant}, ${f})`);
+  check(`${m[2]}:${m[3]}` === dWant, `double sum: bits ${m[2]}:${m[3]} (IEEE 754: ${dWant}, ${d})`);
+  check(Number(m[4]) === Math.trunc(-1000 * d) && Number(m[5]) === Math.trunc(f32(1000 * f)),
+    `conversions to int and unsigned: ${m[4]}, ${m[5]} (want ${Math.trunc(-1000 * d)}, ${Math.trunc(f32(1000 * f))})`);
+  check(Number(m[6]) === 0, `float -> double -> float keeps the value (${m[6]} of 999 changed)`);
+  const [rom, bad, size] = [Number(m[7]), Number(m[8]), Number(m[9])];
+  check(rom === 2800 && bad === 0, `the boot ROM's float and double tables: ${rom} calls of the served entries, ${bad} results unlike libgcc's`);
+  check(size >> 8 >= 32 && (size & 0xff) >= 32, `the tables' size bytes: SF ${size >> 8}, SD ${size & 0xff} entries (>= 32, as the SDK asserts)`);
+}
+
 function modeLongSleep() {
   watch(LED1);
   runUntil(START + 7000000 * MS);
@@ -614,7 +648,7 @@ function modeTwin(script, virtualLog) {
 }
 
 const modes = { blink1: () => modeBlink(false), blink2: () => modeBlink(true), debounced_counter: modeDebounced,
-  irq_alert: modeIrqAlert, edges: modeEdges, long_sleep: modeLongSleep };
+  irq_alert: modeIrqAlert, edges: modeEdges, long_sleep: modeLongSleep, floats: modeFloats };
 if (modeArg === 'twin') modes[mode] = () => modeTwin(extra[1], extra[2]);
 if (modeArg === 'dualcore') modes[mode] = () => modeDualcore(extra[0]);
 if (modeArg === 'dualring') modes[mode] = () => modeDualring(extra[0]);
@@ -624,6 +658,15 @@ if (!modes[mode]) {
 }
 const t0 = Date.now();
 modes[mode]();
+// the stand-in boot ROM's stops (tests/rp2040/bootrom/rom.c)
+const hex = (x) => `0x${x.toString(16)}`;
+const romStops = {
+  0x44: (r0) => `the firmware looked up ROM data '${String.fromCharCode(r0 & 0xff, r0 >>> 8)}', which the stand-in ROM does not serve`,
+  0x45: (r0) => `boot2's CRC is wrong (the ROM computed ${hex(r0)}): the image would not boot on a chip`,
+  0x46: (r0) => `the firmware called the ${r0 >>> 8 === 1 ? 'float (SF)' : 'double (SD)'} ROM table's entry ${hex(r0 & 0xff)}, ` +
+    'which the stand-in ROM does not serve (see bootrom/rom.c)',
+};
+if (stopped && romStops[stopped.code]) check(false, `boot ROM: ${romStops[stopped.code](stopped.r0)}`);
 const errors = warnings.filter((w) => w.startsWith('error'));
 check(errors.length === 0, `no emulator errors${errors.length ? `: ${errors.slice(0, 3).join('; ')}` : ''}`);
 if (process.env.COOP_RP2040_VERBOSE) for (const w of warnings) console.log(`     emulator: ${w}`);
