@@ -24,12 +24,16 @@
  *     NULL, as the real ROM does for a code it does not know;
  *   - the data the SDK's runtime looks up: the float and double tables
  *     ('SF', 'SD', 32 entries each, the layout of pico-sdk's
- *     pico/bootrom/sf_table.h). Add, subtract, multiply, divide and the
- *     int/unsigned/float/double conversions that round to nearest are
- *     served by libgcc's soft float (IEEE 754; the chip's ROM flushes
- *     denormals to zero, so results differ there). Every other entry
- *     (compare, sqrt, float to int, sin, cos, tan, exp, ln, atan2, the
- *     fixed-point and 64-bit conversions) stops the run when called:
+ *     pico/bootrom/sf_table.h). Add, subtract, multiply, divide, int and
+ *     unsigned to float or double, float to double, double to float, and
+ *     float or double to int and unsigned are served by libgcc's soft float
+ *     (IEEE 754, round to nearest; the chip's ROM flushes denormals to
+ *     zero, and its float2int rounds a negative value down where libgcc's
+ *     truncates: the SDK's C conversions only send it values >= 0, but a
+ *     direct float2int() call of a negative value differs; out of range the
+ *     ROM saturates). Every other entry (the ROM's own compares, sqrt, sin,
+ *     cos, tan, exp, ln, atan2, the fixed-point and 64-bit conversions)
+ *     stops the run when called:
  *     bkpt 0x46, r0 = 0x100 for SF or 0x200 for SD plus the entry's offset.
  *     A data look-up of any other code stops the run too: bkpt 0x44, the
  *     code in r0 (rather than return NULL, from which the SDK would copy

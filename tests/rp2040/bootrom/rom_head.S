@@ -62,9 +62,9 @@ rom_sf_table:
     .word rom_sf_trap_10           /* 0x10 cmp_fast */
     .word rom_sf_trap_14           /* 0x14 cmp_fast_flags */
     .word rom_sf_trap_18           /* 0x18 sqrt */
-    .word rom_sf_trap_1c           /* 0x1c 2int */
+    .word __aeabi_f2iz             /* 0x1c 2int */
     .word rom_sf_trap_20           /* 0x20 2fix */
-    .word rom_sf_trap_24           /* 0x24 2uint */
+    .word __aeabi_f2uiz            /* 0x24 2uint */
     .word rom_sf_trap_28           /* 0x28 2ufix */
     .word __aeabi_i2f              /* 0x2c int2 */
     .word rom_sf_trap_30           /* 0x30 fix2 */
@@ -97,9 +97,9 @@ rom_sd_table:
     .word rom_sd_trap_10           /* 0x10 cmp_fast */
     .word rom_sd_trap_14           /* 0x14 cmp_fast_flags */
     .word rom_sd_trap_18           /* 0x18 sqrt */
-    .word rom_sd_trap_1c           /* 0x1c 2int */
+    .word __aeabi_d2iz             /* 0x1c 2int */
     .word rom_sd_trap_20           /* 0x20 2fix */
-    .word rom_sd_trap_24           /* 0x24 2uint */
+    .word __aeabi_d2uiz            /* 0x24 2uint */
     .word rom_sd_trap_28           /* 0x28 2ufix */
     .word __aeabi_i2d              /* 0x2c int2 */
     .word rom_sd_trap_30           /* 0x30 fix2 */
@@ -136,9 +136,7 @@ rom_\table\()_trap_\off:
     trap sf, 1, 10
     trap sf, 1, 14
     trap sf, 1, 18
-    trap sf, 1, 1c
     trap sf, 1, 20
-    trap sf, 1, 24
     trap sf, 1, 28
     trap sf, 1, 30
     trap sf, 1, 38
@@ -161,9 +159,7 @@ rom_\table\()_trap_\off:
     trap sd, 2, 10
     trap sd, 2, 14
     trap sd, 2, 18
-    trap sd, 2, 1c
     trap sd, 2, 20
-    trap sd, 2, 24
     trap sd, 2, 28
     trap sd, 2, 30
     trap sd, 2, 38
