@@ -13,10 +13,22 @@
  * a task awaits the flag, another the counter, a third sleeps random 1..7 ms
  * deadlines (so core 0 is often between its check and its WFE when core 1
  * posts). Each wake measures how long the oldest set it answers waited:
- * SEV must end core 0's sleep at once, not at its next deadline. At the end
- * core 0 prints
+ * SEV must end core 0's sleep at once, not at its next deadline.
+ *
+ * Both cores also divide on the SIO hardware divider, through its registers
+ * (as the real SDK's `/` and `%` do; the stand-in SDK divides in software):
+ * core 1 all through its busy-waits, core 0 for its sleeper's deadlines and
+ * for the sleeper's time reading (microseconds / 1000, as the port's clock
+ * does with the real SDK). Each result is checked against a software
+ * division. The chip has one divider per core; an emulator that shares one
+ * between the cores lets core 1's operands land in core 0's division: wrong
+ * quotients, and the sleeper's wake-up judged late or early.
+ *
+ * At the end core 0 prints
  *   dualcore sets=S taken=T added=A worst_us=W wakes=K late=L asserts=X
- * and returns 0.
+ *            div0=D0 bad0=B0 div1=D1 bad1=B1
+ * (one line; D: divisions by that core, B: results that were wrong) and
+ * returns 0.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -38,6 +50,38 @@ static volatile uint32_t pending_since;  /* the time of the first set core 0 has
                                           * not yet seen (| 1; 0: none), kept
                                           * in coop's cross-core critical section */
 
+/* The SIO hardware divider of the core running this (datasheet 2.3.1.5):
+ * writing the dividend and the divisor starts it, the result is ready 8
+ * cycles later (CSR.READY), read the remainder before the quotient. Only
+ * this program's thread code uses it (no ISR of ours divides), so it needs
+ * no save and restore around interrupts. */
+#define DIV_REG(off) (*(volatile uint32_t *)(0xd0000000u + (off)))
+#define DIV_UDIVIDEND DIV_REG(0x060u)
+#define DIV_UDIVISOR DIV_REG(0x064u)
+#define DIV_QUOTIENT DIV_REG(0x070u)
+#define DIV_REMAINDER DIV_REG(0x074u)
+#define DIV_CSR DIV_REG(0x078u)
+static volatile uint32_t divs[2], divs_bad[2]; /* per core */
+
+/* n / d on this core's divider; *rem gets n % d. Checked against a
+ * software division (the count of wrong results per core). */
+static uint32_t hw_udiv(uint32_t n, uint32_t d, uint32_t *rem)
+{
+    uint32_t q, r, core = get_core_num() & 1u;
+    DIV_UDIVIDEND = n;
+    DIV_UDIVISOR = d;
+    while ((DIV_CSR & 1u) == 0) {
+    }
+    r = DIV_REMAINDER;
+    q = DIV_QUOTIENT;
+    divs[core]++;
+    if (q != n / d || r != n % d)
+        divs_bad[core]++;
+    if (rem != NULL)
+        *rem = r;
+    return q;
+}
+
 void core1_main(void);
 void core1_main(void)
 {
@@ -45,11 +89,14 @@ void core1_main(void)
     while (!core1_go) {
     }
     for (i = 0; i < N; i++) {
-        uint32_t start = timer_hw->timerawl, gap;
+        uint32_t start = timer_hw->timerawl, gap, waited;
         rng = rng * 1664525u + 1013904223u;
-        gap = 20u + (rng >> 8) % 980u;
-        while (timer_hw->timerawl - start < gap) {
-        }
+        (void)hw_udiv(rng >> 8, 980u, &gap);
+        gap += 20u;
+        do {
+            waited = timer_hw->timerawl - start;
+            (void)hw_udiv(rng ^ waited, 1u + (waited & 0xffu), NULL);
+        } while (waited < gap);
         {
             coop_irq_state_t st = COOP_PORT_IRQ_SAVE();
             if (pending_since == 0)
@@ -89,8 +136,11 @@ static coop_status_t flag_fn(coop_task_t *task)
         taken += coop_flag_count(&from_core1);
     }
     AWAIT_SLEEP_MS(5); /* the counter's last add */
-    printf("dualcore sets=%lu taken=%lu added=%lu worst_us=%lu wakes=%lu late=%lu asserts=%u\n",
-           (unsigned long)core1_sets, taken, counted, worst_us, wakes, late, dual_asserts);
+    printf("dualcore sets=%lu taken=%lu added=%lu worst_us=%lu wakes=%lu late=%lu asserts=%u "
+           "div0=%lu bad0=%lu div1=%lu bad1=%lu\n",
+           (unsigned long)core1_sets, taken, counted, worst_us, wakes, late, dual_asserts,
+           (unsigned long)divs[0], (unsigned long)divs_bad[0], (unsigned long)divs[1],
+           (unsigned long)divs_bad[1]);
     exit(0);
     ASYNC_END;
 }
@@ -107,7 +157,7 @@ static coop_status_t counter_fn(coop_task_t *task)
 
 struct sleeper {
     coop_task_t task;
-    uint32_t rng;
+    uint32_t rng, ms;
     coop_tick_t deadline;
 };
 
@@ -117,10 +167,15 @@ static coop_status_t sleeper_fn(coop_task_t *task)
     ASYNC(task);
     for (;;) {
         s->rng = s->rng * 1664525u + 1013904223u;
-        s->deadline = coop_tick_add(coop_now(), 1u + (s->rng >> 24) % 7u);
+        (void)hw_udiv(s->rng >> 24, 7u, &s->ms);
+        s->deadline = coop_tick_add(coop_now(), 1u + s->ms);
         AWAIT_SLEEP_UNTIL(s->deadline);
         wakes++;
-        if (coop_tick_diff(coop_port_now(), s->deadline) > 1)
+        /* the time in ms through the divider, as the port's clock with the
+         * real SDK (the low 32 bits of the microseconds: the run is short) */
+        s->ms = hw_udiv(timer_hw->timerawl, 1000u, NULL);
+        if (coop_tick_diff((coop_tick_t)s->ms, s->deadline) > 1 ||
+            coop_tick_diff((coop_tick_t)s->ms, s->deadline) < 0)
             late++;
     }
     ASYNC_END;

@@ -3,9 +3,10 @@
 //     node harness.mjs MODE image.bin bootrom.bin NODE_MODULES_PARENT
 //
 // image.bin is a flash image (objcopy -O binary of an ELF linked at
-// 0x10000000: boot2 space, then the vector table at 0x10000100), bootrom.bin
-// our stand-in boot ROM (tests/rp2040/bootrom), NODE_MODULES_PARENT the
-// directory whose node_modules holds rp2040js (npm ci put it there).
+// 0x10000000: boot2, then the vector table at 0x10000100), bootrom.bin our
+// stand-in boot ROM (tests/rp2040/bootrom: it enters boot2 from SRAM as the
+// chip's does), NODE_MODULES_PARENT the directory whose node_modules holds
+// rp2040js (npm ci put it there).
 //
 // MODE says what the firmware is and what to assert:
 //   blink1, blink2     the examples: LED edges exact to the ms, the number of
@@ -26,7 +27,15 @@
 //                      (beyond one alarm's reach) end in their exact ms
 //   dualcore ENTRY     tests/rp2040/dualcore.c with a second core started at
 //                      ENTRY (core1_main): flags and counters set from core 1
-//                      wake the loop on core 0 at once (SEV), nothing lost
+//                      wake the loop on core 0 at once (SEV), nothing lost;
+//                      both cores divide on their own hardware dividers
+//   dualring ENTRY     tests/rp2040/dualring.c, core 1 started at ENTRY: core
+//                      1 pushes records into a ring, a task on core 0 pops
+//                      them: none lost (consumed + dropped = produced), in
+//                      order, none torn
+//   floats             tests/rp2040/floats.c: float and double sums in a task,
+//                      bit for bit as IEEE 754; the boot ROM's float and
+//                      double tables (SF, SD) called as the SDK would
 //   edges              tests/rp2040/edges.c: rising, falling and both-edge
 //                      interrupts on three pins, thousands of edges at
 //                      random times while the loop sleeps on random
@@ -50,8 +59,8 @@ if (!modeArg || !imagePath || !romPath || !modulesDir) {
   process.exit(2);
 }
 const mode = modeArg === 'twin' ? `twin ${extra[0]}` : modeArg;
-if (modeArg === 'dualcore' && !(Number(extra[0]) > 0)) {
-  console.error('harness: dualcore needs the address of core1_main');
+if ((modeArg === 'dualcore' || modeArg === 'dualring') && !(Number(extra[0]) > 0)) {
+  console.error(`harness: ${modeArg} needs the address of core1_main`);
   process.exit(2);
 }
 const require = createRequire(path.resolve(modulesDir) + path.sep);
@@ -169,20 +178,45 @@ function runUntil(tNs) {
 // rp2040js emulates core 0 only. For mode dualcore a second instance of its
 // Cortex-M0+ runs on the same memory, SIO and spinlocks; SIO CPUID reads the
 // number of the core executing, and SEV sets the event register of both
-// cores (ending a WFE), as the RP2040 datasheet (2.3.1, 2.3.4) says. The
-// cores step one instruction each, the clock by the longer of the two.
-// COOP_RP2040_NO_SEV=1 leaves SEV a no-op (the negative control).
+// cores (ending a WFE), as the RP2040 datasheet (2.3.1, 2.3.4) says. Each
+// core has its own hardware divider (datasheet 2.3.1.5: the SIO's divider
+// registers are per core), where rp2040js has one for the chip: the
+// harness keeps a divider state per core and puts the executing core's into
+// rp2040js's divider before each access to its registers. The cores step
+// one instruction each, the clock by the longer of the two.
+// Negative controls: COOP_RP2040_NO_SEV=1 leaves SEV a no-op;
+// COOP_RP2040_SHARED_DIVIDER=1 leaves the one divider shared by both cores.
 let core1 = null;
 let core0SleptNs = 0; // core 0 in WFE while core 1 runs
 let current = 0; // the core whose instruction runs now
 const SEV = 0xbf40;
 const sevEmulated = !process.env.COOP_RP2040_NO_SEV;
+const dividerPerCore = !process.env.COOP_RP2040_SHARED_DIVIDER;
+const DIV_FIRST = 0x060, DIV_LAST = 0x078; // SIO DIV_UDIVIDEND .. DIV_CSR
+const DIV_STATE = ['divDividend', 'divDivisor', 'divQuotient', 'divRemainder', 'divCSR'];
 function startCore1(entry, sp) {
   core1 = new core.constructor(rp2040);
   core1.SP = sp;
   core1.PC = entry & ~1;
-  const sioRead = rp2040.sio.readUint32.bind(rp2040.sio);
-  rp2040.sio.readUint32 = (offset) => (offset === 0 ? current : sioRead(offset));
+  const { sio } = rp2040;
+  const sioRead = sio.readUint32.bind(sio), sioWrite = sio.writeUint32.bind(sio);
+  const divs = [null, DIV_STATE.map((k) => sio[k])]; // core 1's: as at reset
+  let divCore = 0; // whose state rp2040js's divider holds
+  const divFor = (offset) => {
+    if (!dividerPerCore || offset < DIV_FIRST || offset > DIV_LAST || divCore === current) return;
+    divs[divCore] = DIV_STATE.map((k) => sio[k]);
+    DIV_STATE.forEach((k, i) => (sio[k] = divs[current][i]));
+    divCore = current;
+  };
+  sio.readUint32 = (offset) => {
+    if (offset === 0) return current;
+    divFor(offset);
+    return sioRead(offset);
+  };
+  sio.writeUint32 = (offset, value) => {
+    divFor(offset);
+    sioWrite(offset, value);
+  };
 }
 function event(c) {
   if (c.waiting) c.waiting = false;
@@ -199,6 +233,30 @@ function step(c, id) {
   current = 0;
   return cycles;
 }
+// The cores do not run in lockstep: on the chip a core waits now and then
+// (a flash read that misses the XIP cache, a bus shared with the other core
+// or DMA), so one core's instructions slide against the other's. Each
+// instruction a core executes is followed, with a chance of 1 in 16, by a
+// stall of 1..32 instruction times (pseudo-random, seeded), so that races
+// between the cores are tried at many offsets. COOP_RP2040_LOCKSTEP=1 runs
+// them one instruction each, always.
+const lockstep = !!process.env.COOP_RP2040_LOCKSTEP;
+const stalls = [0, 0];
+let stallSeed = 24681357;
+function stall(id) {
+  if (lockstep) return false;
+  if (stalls[id] > 0) {
+    stalls[id]--;
+    return true;
+  }
+  stallSeed ^= stallSeed << 13;
+  stallSeed >>>= 0;
+  stallSeed ^= stallSeed >>> 17;
+  stallSeed ^= stallSeed << 5;
+  stallSeed >>>= 0;
+  if ((stallSeed & 15) === 0) stalls[id] = 1 + ((stallSeed >>> 4) & 31);
+  return false;
+}
 function runDual(tNs) {
   while (stopped === null && clock.nanos < tNs) {
     if (core.waiting && core1.waiting) {
@@ -208,8 +266,8 @@ function runDual(tNs) {
       clock.tick(Math.max(stepNs, 0));
     } else {
       const w0 = core.waiting;
-      const c0 = w0 ? 0 : step(core, 0);
-      const c1 = core1.waiting ? 0 : step(core1, 1);
+      const c0 = w0 || stall(0) ? 0 : step(core, 0);
+      const c1 = core1.waiting || stall(1) ? 0 : step(core1, 1);
       const ns = Math.max(c0, c1) * NS_PER_CYCLE;
       if (w0) core0SleptNs += ns;
       clock.tick(ns);
@@ -404,17 +462,72 @@ function modeDualcore(entry) {
   runDual(20000 * MS);
   check(stopped !== null && stopped.code === 0 && stopped.r0 === 0,
     `firmware reported and returned 0 (${stopped ? `bkpt ${stopped.code}, r0 ${stopped.r0}` : 'still running'})`);
-  const m = /dualcore sets=(\d+) taken=(\d+) added=(\d+) worst_us=(\d+) wakes=(\d+) late=(\d+) asserts=(\d+)/.exec(uart);
+  const m = new RegExp('dualcore sets=(\\d+) taken=(\\d+) added=(\\d+) worst_us=(\\d+) wakes=(\\d+) late=(\\d+) ' +
+    'asserts=(\\d+) div0=(\\d+) bad0=(\\d+) div1=(\\d+) bad1=(\\d+)').exec(uart);
   check(m !== null, `report parsed (UART ${JSON.stringify(uart.slice(-300))})`);
   if (m === null) return;
-  const [sets, taken, added, worstUs, wakes, late, asserts] = m.slice(1).map(Number);
+  const [sets, taken, added, worstUs, wakes, late, asserts, div0, bad0, div1, bad1] = m.slice(1).map(Number);
+  check(div0 >= 2 * wakes && div1 > 10000 && bad0 === 0 && bad1 === 0,
+    `each core's hardware divider its own: core 0 divided ${div0} times (${bad0} wrong), core 1 ${div1} (${bad1} wrong)`);
   check(sets === 1000 && taken === sets && added === sets,
     `core 1 set the flag ${sets} times: core 0 took ${taken} sets and counted ${added} adds`);
   check(worstUs < 200, `each set woke core 0 at once: worst ${worstUs} us from core 1's set to the task (< 200 us)`);
-  check(wakes > 20 && late === 0, `core 0's timed task woke ${wakes} times, never late (${late})`);
+  check(wakes > 20 && late === 0,
+    `core 0's timed task woke ${wakes} times, never late or early by its clock read through the divider (${late})`);
   check(asserts === 0, 'no COOP_ASSERT');
   const f = (core0SleptNs + sleptNs) / clock.nanos;
   check(f > 0.5, `core 0 asleep ${(100 * f).toFixed(1)} % of ${fmtMs(clock.nanos)} ms (core 1 busy-waits; want > 50 %)`);
+}
+
+function modeDualring(entry) {
+  startCore1(Number(entry), 0x20041000);
+  runDual(300 * MS); // it ends after about 35 ms
+  check(stopped !== null && stopped.code === 0 && stopped.r0 === 0,
+    `firmware reported and returned 0 (${stopped ? `bkpt ${stopped.code}, r0 ${stopped.r0}`
+      : `still running after 300 ms: core 0 ${core.waiting ? 'asleep' : 'running'} at pc ${core.PC.toString(16)}, ` +
+        `core 1 at pc ${core1.PC.toString(16)} (a lost wake-up?)`})`);
+  const m = new RegExp('dualring produced=(\\d+) pushed=(\\d+) consumed=(\\d+) overflows=(\\d+) skipped=(\\d+) ' +
+    'torn=(\\d+) disorder=(\\d+) asserts=(\\d+)').exec(uart);
+  check(m !== null, `report parsed (UART ${JSON.stringify(uart.slice(-300))})`);
+  if (m === null) return;
+  const [produced, pushed, consumed, overflows, skipped, torn, disorder, asserts] = m.slice(1).map(Number);
+  check(produced === 4000 && consumed + overflows === produced && consumed === pushed,
+    `core 1 produced ${produced} records: core 0 consumed ${consumed}, the ring dropped ${overflows} (${pushed} pushes accepted)`);
+  check(overflows > 0 && consumed > overflows, `the ring was full at times, not always (${overflows} dropped)`);
+  check(skipped === overflows && disorder === 0,
+    `records in order, the ones missing are the ones dropped (${skipped} skipped, ${disorder} out of order)`);
+  check(torn === 0, `every record intact, checksum right (${torn} torn)`);
+  check(asserts === 0, 'no COOP_ASSERT');
+}
+
+// floats.c: the sums of 1/k^2, k = 1..1000, in float and double, as IEEE
+// 754 computes them (Math.fround rounds each float operation's result).
+function modeFloats() {
+  runUntil(1000 * MS);
+  check(stopped !== null && stopped.code === 0 && stopped.r0 === 0,
+    `main returned 0 (${stopped ? `bkpt ${stopped.code}, r0 ${stopped.r0}` : 'still running'})`);
+  const m = /floats f=([0-9a-f]{8}) d=([0-9a-f]{8}):([0-9a-f]{8}) i=(-?\d+) u=(\d+) back=(\d+) rom=(\d+) bad=(\d+) size=(\d+)/.exec(uart);
+  check(m !== null, `report parsed (UART ${JSON.stringify(uart.slice(-300))})`);
+  if (m === null) return;
+  const f32 = Math.fround;
+  let f = 0, d = 0;
+  for (let k = 1; k <= 1000; k++) {
+    f = f32(f + f32(1 / f32(k * k)));
+    d += 1 / (k * k);
+  }
+  const bits = new DataView(new ArrayBuffer(8));
+  bits.setFloat32(0, f);
+  const fWant = bits.getUint32(0).toString(16).padStart(8, '0');
+  bits.setFloat64(0, d);
+  const dWant = `${bits.getUint32(0).toString(16).padStart(8, '0')}:${bits.getUint32(4).toString(16).padStart(8, '0')}`;
+  check(m[1] === fWant, `float sum of 1/k^2 (k <= 1000, sleeping every 100 terms): bits ${m[1]} (IEEE 754: ${fWant}, ${f})`);
+  check(`${m[2]}:${m[3]}` === dWant, `double sum: bits ${m[2]}:${m[3]} (IEEE 754: ${dWant}, ${d})`);
+  check(Number(m[4]) === Math.trunc(-1000 * d) && Number(m[5]) === Math.trunc(f32(1000 * f)),
+    `conversions to int and unsigned: ${m[4]}, ${m[5]} (want ${Math.trunc(-1000 * d)}, ${Math.trunc(f32(1000 * f))})`);
+  check(Number(m[6]) === 0, `float -> double -> float keeps the value (${m[6]} of 999 changed)`);
+  const [rom, bad, size] = [Number(m[7]), Number(m[8]), Number(m[9])];
+  check(rom === 3600 && bad === 0, `the boot ROM's float and double tables: ${rom} calls of the served entries, ${bad} results unlike libgcc's`);
+  check(size >> 8 >= 32 && (size & 0xff) >= 32, `the tables' size bytes: SF ${size >> 8}, SD ${size & 0xff} entries (>= 32, as the SDK asserts)`);
 }
 
 function modeLongSleep() {
@@ -535,15 +648,25 @@ function modeTwin(script, virtualLog) {
 }
 
 const modes = { blink1: () => modeBlink(false), blink2: () => modeBlink(true), debounced_counter: modeDebounced,
-  irq_alert: modeIrqAlert, edges: modeEdges, long_sleep: modeLongSleep };
+  irq_alert: modeIrqAlert, edges: modeEdges, long_sleep: modeLongSleep, floats: modeFloats };
 if (modeArg === 'twin') modes[mode] = () => modeTwin(extra[1], extra[2]);
 if (modeArg === 'dualcore') modes[mode] = () => modeDualcore(extra[0]);
+if (modeArg === 'dualring') modes[mode] = () => modeDualring(extra[0]);
 if (!modes[mode]) {
   console.error(`harness: unknown mode ${mode}`);
   process.exit(2);
 }
 const t0 = Date.now();
 modes[mode]();
+// the stand-in boot ROM's stops (tests/rp2040/bootrom/rom.c)
+const hex = (x) => `0x${x.toString(16)}`;
+const romStops = {
+  0x44: (r0) => `the firmware looked up ROM data '${String.fromCharCode(r0 & 0xff, r0 >>> 8)}', which the stand-in ROM does not serve`,
+  0x45: (r0) => `boot2's CRC is wrong (the ROM computed ${hex(r0)}): the image would not boot on a chip`,
+  0x46: (r0) => `the firmware called the ${r0 >>> 8 === 1 ? 'float (SF)' : 'double (SD)'} ROM table's entry ${hex(r0 & 0xff)}, ` +
+    'which the stand-in ROM does not serve (see bootrom/rom.c)',
+};
+if (stopped && romStops[stopped.code]) check(false, `boot ROM: ${romStops[stopped.code](stopped.r0)}`);
 const errors = warnings.filter((w) => w.startsWith('error'));
 check(errors.length === 0, `no emulator errors${errors.length ? `: ${errors.slice(0, 3).join('; ')}` : ''}`);
 if (process.env.COOP_RP2040_VERBOSE) for (const w of warnings) console.log(`     emulator: ${w}`);

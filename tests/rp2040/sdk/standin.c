@@ -3,9 +3,9 @@
  *
  * NOT pico-sdk: written for coop's CI from the RP2040 datasheet, so that
  * ports/rp2040.h builds and runs in rp2040js without the SDK. Link it with
- * memmap.ld. The image starts with 256 bytes where the SDK puts boot2 (left
- * empty: our stand-in boot ROM, tests/rp2040/bootrom, needs none) and its
- * vector table at 0x10000100, like an SDK image.
+ * memmap.ld. The image starts with boot2 (boot2.S: 256 bytes with their
+ * CRC, entered by the boot ROM from SRAM, as on the chip) and its vector
+ * table at 0x10000100, like an SDK image.
  *
  * Ending: main's return (or exit) executes `bkpt 0` with the status in r0;
  * a fault `bkpt 1`; panic() prints "PANIC: ..." and executes `bkpt 2`. The
