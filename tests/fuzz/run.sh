@@ -10,7 +10,8 @@
 #                          build after build) and replace the committed one
 #
 # A build's target is its name up to the first '-' (wheel-b6-32: wheel).
-# New inputs go to $FUZZ_B/work/<target>, never to the committed corpus; a
+# New inputs go to $FUZZ_B/work/<target> (test: $FUZZ_B/short/<build>,
+# emptied first), never to the committed corpus; a
 # crash input to $FUZZ_B/artifacts/, libFuzzer's output to $FUZZ_B/log/.
 # The verdict is libFuzzer's exit status: non-zero on a crash, a failed check
 # (abort), a sanitizer report or a leak. Time bounds only end the runs: the
@@ -45,9 +46,12 @@ test)
     n=$(find "$corpus" -type f | wc -l)
     [ "$n" -gt 0 ] || { echo "fuzz: no corpus in $corpus"; exit 1; }
     run "$bin" "$FUZZ_B/log/$bin.replay" -runs=0 "$corpus"
-    mkdir -p "$FUZZ_B/work/$target"
+    # new inputs to an empty scratch directory: the run starts from the
+    # committed corpus alone, whatever make fuzz has collected in work/
+    rm -rf "$FUZZ_B/short/$bin"
+    mkdir -p "$FUZZ_B/short/$bin"
     run "$bin" "$FUZZ_B/log/$bin.short" -max_total_time="${FUZZ_SHORT_SECONDS:-1}" \
-        "$FUZZ_B/work/$target" "$corpus"
+        "$FUZZ_B/short/$bin" "$corpus"
     runs=$(grep -a -o 'Done [0-9]* runs' "$FUZZ_B/log/$bin.short" | grep -o '[0-9]*' || echo '?')
     printf 'fuzz: %-16s %3d corpus inputs ok, %s new runs ok\n' "$bin" "$n" "$runs"
   done
@@ -69,7 +73,7 @@ corpus)
     mkdir -p "$new" "$FUZZ_B/work/$target" "tests/fuzz/corpus/$target"
     for bin in "$@"; do
       [ "${bin%%-*}" = "$target" ] || continue
-      run "$bin" "$FUZZ_B/log/$bin.merge" -merge=1 "$new" "tests/fuzz/corpus/$target" "$FUZZ_B/work/$target"
+      run "$bin" "$FUZZ_B/log/$bin.merge" -merge=1 -use_counters=0 "$new" "tests/fuzz/corpus/$target" "$FUZZ_B/work/$target"
     done
     rm -rf "tests/fuzz/corpus/$target"
     cp -r "$new" "tests/fuzz/corpus/$target"

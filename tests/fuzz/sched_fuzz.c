@@ -153,6 +153,17 @@ static bool key_less(const struct sleep_key *x, const struct sleep_key *y)
     return x->seq < y->seq;
 }
 
+/* A sleep where an off-by-one would show: around a wheel level's slot width
+ * or span (2^(6j), 2^(2j), ...) and the longest single wait. */
+static uint32_t boundary(unsigned n)
+{
+    static const uint32_t b[] = { 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65, 255, 256, 257,
+                                  4095, 4096, 4097, 65535, 65536, 65537, COOP_TICK_MAX_WAIT - 1,
+                                  COOP_TICK_MAX_WAIT, COOP_TICK_MAX_WAIT + 1,
+                                  2u * COOP_TICK_MAX_WAIT, 2u * COOP_TICK_MAX_WAIT + 1 };
+    return b[n % (sizeof b / sizeof b[0])];
+}
+
 static void sleep_begins(struct ft *f, uint32_t k)
 {
     f->k = k;
@@ -253,6 +264,8 @@ static coop_status_t task_fn(coop_task_t *task)
         if (f->s.op == OP_SLEEP) {
             if (f->s.a & 1u)
                 sleep_begins(f, (uint32_t)f->s.b * 300u + f->s.a); /* up to ~76500: chained with 16-bit ticks */
+            else if (f->s.a & 2u)
+                sleep_begins(f, boundary(f->s.b));
             else
                 sleep_begins(f, f->s.b & 31u);
             AWAIT_SLEEP_TICKS(f->k);

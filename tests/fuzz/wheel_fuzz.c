@@ -251,12 +251,26 @@ static void check_armed(void)
               i, rf[i].state);
 }
 
+/* A distance where an off-by-one would show: around each level's slot
+ * width and span, and the farthest insert. */
+static int64_t boundary(unsigned n)
+{
+    unsigned level = (n / 3u) % (COOP_WHEEL_LEVELS + 1u);
+    int64_t d = (int64_t)1 << (COOP_WHEEL_SLOT_BITS * level);
+    if (d > MAX_DIST || n >= 3u * (COOP_WHEEL_LEVELS + 1u))
+        d = MAX_DIST;
+    d += (int64_t)(n % 3u) - 1; /* -1, 0, +1 */
+    if (d < 1)
+        d = 1;
+    return d > MAX_DIST ? MAX_DIST : d;
+}
+
 /* a distance for an insert, by class */
 static int64_t distance(void)
 {
     unsigned c = byte();
     switch (c & 7u) {
-    case 0: return (int64_t)(c >> 3);                               /* this level's slots */
+    case 0: return (c & 8u) ? boundary(c >> 4) : (int64_t)(c >> 4); /* at a boundary, or near */
     case 1: return (int64_t)(u16() & 0x3ffu);                       /* a few levels */
     case 2: return (int64_t)(u16() % MAX_DIST) + 1;                 /* anywhere */
     case 3: return MAX_DIST - (int64_t)(c >> 3);                    /* the longest waits */
