@@ -43,7 +43,7 @@
 #define NISR 8             /* flag sets by "interrupts" */
 #define MAX_SPAWNS 3       /* per task: keeps every program finite */
 #define MAX_RESUMES 200000 /* far above what NT * MAX_SPAWNS finite programs need */
-#define MAX_IDLES 100000
+#define MAX_IDLES 2000000  /* a lapping wheel idles at each top slot on the way to a far sleep */
 
 enum { OP_SLEEP, OP_YIELD, OP_WAIT_EVENT, OP_SET_EVENT, OP_WAIT_FLAG, OP_SET_FLAG,
        OP_CANCEL, OP_SPAWN, OP_JOIN, OP_FOR, OP_COUNT };
