@@ -227,6 +227,14 @@ static void do_cancel(struct ft *x)
 
 static coop_status_t task_fn(coop_task_t *task);
 
+/* A spawn cancelled before it ran ends, with no code of it run, when the
+ * loop dispatches it: the model takes that end from the task's state. */
+static void sync_unstarted(struct ft *x)
+{
+    if (x->alive && !x->started && (x->cancel_ok || x->maybe_cancelled) && coop_task_done(&x->task))
+        x->alive = false;
+}
+
 static void do_spawn(struct ft *x)
 {
     int i;
@@ -315,6 +323,7 @@ static coop_status_t task_fn(coop_task_t *task)
                 do_cancel(&T[f->s.a % NT]);
         } else if (f->s.op == OP_SPAWN) {
             struct ft *x = &T[f->s.a % NT];
+            sync_unstarted(x);
             if (!x->alive && x->spawns < MAX_SPAWNS)
                 do_spawn(x);
         } else if (f->s.op == OP_JOIN) {
@@ -455,6 +464,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 CHECK(r == COOP_EINVAL, "a task never spawned has a result (task, rc)", i, r);
                 continue;
             }
+            sync_unstarted(f);
             if (f->alive) {
                 alive++;
                 CHECK(r == COOP_EAGAIN, "a task the model thinks alive has ended (task, rc)", i, r);
