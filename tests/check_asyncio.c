@@ -6,7 +6,8 @@
  * Covered here: a sleep inside AWAIT_FOR (wait_for(sleep(x), t)); a shield
  * inside and around AWAIT_CALL_FOR; AWAIT_CALL_FOR with 0 (wait_for(coro, 0):
  * the coroutine never runs); a wait ended by a destroy inside AWAIT_FOR;
- * run_until at a deadline runs what the deadline's tasks woke. */
+ * run_until at a deadline runs what the deadline's tasks woke; loop.stop()
+ * and run_until_complete(task). */
 #include <check.h>
 #include <stdint.h>
 #include <string.h>
@@ -301,6 +302,79 @@ START_TEST(test_run_until_runs_what_it_woke)
 }
 END_TEST
 
+/* ------------------------------------------------------------ loop control */
+
+enum { E_STOP = 20, E_LATER, E_OTHER };
+
+static coop_status_t stopper_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    AWAIT_SLEEP_MS(10);
+    coop_loop_stop(coop_task_loop(task));
+    log_ev(j->id, E_STOP, 0);
+    AWAIT_SLEEP_MS(10);
+    log_ev(j->id, E_LATER, 0);
+    ASYNC_END;
+}
+
+static coop_status_t sleeper_ms_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    AWAIT_SLEEP_MS(j->ms);
+    log_ev(j->id, E_OTHER, 0);
+    ASYNC_END;
+}
+
+/* loop.stop(): the run returns before its next pass; the tasks stay as they
+ * are, and the next run goes on with them. */
+START_TEST(test_loop_stop)
+{
+    J[1].ms = 15;
+    spawn(0, stopper_fn);
+    spawn(1, sleeper_ms_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_ESTOPPED);
+    ck_assert_uint_eq(coop_now(), at(10));
+    EXPECT_EV(0, E_STOP, 0, 10);
+    ck_assert_int_eq(nev, 1);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK); /* run again */
+    EXPECT_EV(1, E_OTHER, 0, 15);
+    EXPECT_EV(0, E_LATER, 0, 20);
+    /* asked before a run: it returns before its first pass */
+    spawn(2, sleeper_ms_fn);
+    coop_loop_stop(&g_loop);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_ESTOPPED);
+    ck_assert_int_eq(count_ev(2, E_OTHER), 0);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(count_ev(2, E_OTHER), 1);
+}
+END_TEST
+
+/* loop.run_until_complete(task): until that task ends, with its result; the
+ * others go on at the next run. */
+START_TEST(test_run_task)
+{
+    J[0].ms = 10;
+    J[1].ms = 100;
+    J[2].ms = 50;
+    spawn(0, sleeper_ms_fn);
+    spawn(1, sleeper_ms_fn);
+    spawn(2, sleeper_ms_fn);
+    ck_assert_int_eq(coop_loop_run_task(&g_loop, &J[0].task), COOP_OK);
+    ck_assert_uint_eq(coop_now(), at(10));
+    ck_assert_int_eq(coop_task_result(&J[1].task), COOP_EAGAIN);
+    ck_assert_int_eq(coop_task_cancel(&J[2].task), COOP_OK);
+    ck_assert_int_eq(coop_loop_run_task(&g_loop, &J[2].task), COOP_ECANCELED);
+    ck_assert_int_eq(coop_loop_run_task(&g_loop, &J[0].task), COOP_OK); /* ended already */
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(1, E_OTHER, 0, 100);
+    scenario_record_asserts();
+    ck_assert_int_eq(coop_loop_run_task(&g_loop, &J[3].task), COOP_EINVAL);
+    EXPECT_ASSERT("never spawned");
+}
+END_TEST
+
 Suite *coop_asyncio_suite(void);
 Suite *coop_asyncio_suite(void)
 {
@@ -313,6 +387,8 @@ Suite *coop_asyncio_suite(void)
     tcase_add_test(tc, test_call_for_zero);
     tcase_add_test(tc, test_destroy_under_for);
     tcase_add_test(tc, test_run_until_runs_what_it_woke);
+    tcase_add_test(tc, test_loop_stop);
+    tcase_add_test(tc, test_run_task);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -799,14 +799,14 @@ END_TEST
 
 START_TEST(test_strerror)
 {
-    static const int codes[11] = {COOP_OK,      COOP_EINVAL,   COOP_EBUSY,     COOP_EAGAIN,
+    static const int codes[12] = {COOP_OK,      COOP_EINVAL,   COOP_EBUSY,     COOP_EAGAIN,
                                   COOP_EDEADLK, COOP_EALREADY, COOP_ECANCELED, COOP_ETIMEDOUT,
-                                  COOP_EPERM,   COOP_ERANGE,   COOP_ESHUTDOWN};
-    static const int unknown[5] = {1, -11, 100, -1000, INT32_MIN};
-    const char *unknown_text = coop_strerror(-11);
+                                  COOP_EPERM,   COOP_ERANGE,   COOP_ESHUTDOWN, COOP_ESTOPPED};
+    static const int unknown[5] = {1, -12, 100, -1000, INT32_MIN};
+    const char *unknown_text = coop_strerror(-12);
     int a, b;
     ck_assert_str_eq(unknown_text, "unknown error");
-    for (a = 0; a < 11; a++) {
+    for (a = 0; a < 12; a++) {
         const char *s = coop_strerror(codes[a]);
         ck_assert_ptr_nonnull(s);
         ck_assert_uint_gt(strlen(s), 0);

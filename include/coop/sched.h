@@ -86,6 +86,7 @@
 #define COOP_EPERM (-8)     /* not the owner (releasing a lock another task holds) */
 #define COOP_ERANGE (-9)    /* past a maximum (releasing a full semaphore) */
 #define COOP_ESHUTDOWN (-10) /* the object waited on was destroyed (or never initialised) */
+#define COOP_ESTOPPED (-11)  /* the loop returned because coop_loop_stop asked it to */
 
 /* A pointer to the struct that contains `ptr` as its member `member`. */
 #define COOP_CONTAINER_OF(ptr, type, member) \
@@ -137,6 +138,9 @@ enum {
     COOP_TASK_DONE = 4,     /* ended normally */
     COOP_TASK_CANCELED = 5  /* ended by coop_task_cancel */
 };
+/* coop_loop.running */
+#define COOP_PRIV_LOOP_RUNNING 0x01u
+#define COOP_PRIV_LOOP_STOP 0x02u
 /* coop_task.flags */
 #define COOP_PRIV_TASK_CLEANUP 0x80u /* cancelled: ends as COOP_TASK_CANCELED */
 #define COOP_PRIV_TASK_FINALLY 0x40u /* inside its FINALLY section: no more cancels */
@@ -206,7 +210,8 @@ struct coop_loop {
     coop_waitq_t joiners;      /* tasks waiting for some task to end (join,
                                 * gather): every end wakes them to look again */
     size_t alive;              /* spawned and not yet ended */
-    uint8_t running;           /* inside coop_loop_run */
+    uint8_t running;           /* COOP_PRIV_LOOP_RUNNING: inside coop_loop_run;
+                                * COOP_PRIV_LOOP_STOP: coop_loop_stop asked */
     unsigned idles;            /* times the loop asked the port to sleep (wraps) */
     unsigned wakes;            /* tasks made ready by a timer, an object or a spawn (wraps) */
     unsigned stalls;           /* times it found the clock over COOP_TICK_MAX_WAIT
@@ -261,6 +266,18 @@ static inline unsigned coop_loop_stalls(const coop_loop_t *loop)
 {
     return loop->stalls;
 }
+
+/* Run until `task` has ended, and return how it ended (coop_task_result:
+ * COOP_OK, COOP_ECANCELED); the other tasks stay as they are, and the loop
+ * can be run again (asyncio's loop.run_until_complete(task)). Also
+ * COOP_ESTOPPED, COOP_EDEADLK, and COOP_EINVAL for a task never spawned. */
+int coop_loop_run_task(coop_loop_t *loop, const coop_task_t *task);
+
+/* Ask the running loop to return, before its next pass, with COOP_ESTOPPED
+ * (asyncio's loop.stop()): from a task, or from a call an interrupt posted.
+ * The tasks stay as they are; the next run goes on with them. Asked
+ * before a run, that run returns before its first pass. */
+void coop_loop_stop(coop_loop_t *loop);
 
 /* The loop's time: the tick at which the current pass began. */
 static inline coop_tick_t coop_loop_now(const coop_loop_t *loop)
@@ -1130,23 +1147,34 @@ static void coop_priv_expire(coop_loop_t *loop)
     }
 }
 
-static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
+/* Run the loop; bounded: until `deadline` too; until (not NULL): until that
+ * task has ended too, returning its result. */
+static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline,
+                         const coop_task_t *until)
 {
     coop_loop_t *outer = coop_priv_running;
     int rc = COOP_OK;
 
     COOP_PRIV_REFUSE(loop == NULL, COOP_EINVAL, "coop_loop_run: loop is NULL");
-    COOP_PRIV_REFUSE(loop->running || outer != NULL, COOP_EBUSY,
+    COOP_PRIV_REFUSE((loop->running & COOP_PRIV_LOOP_RUNNING) || outer != NULL, COOP_EBUSY,
                      "coop_loop_run: a loop is already running (tasks must not run a loop)");
     COOP_PRIV_REFUSE(loop != coop_priv_loop, COOP_EINVAL,
                      "coop_loop_run: not the program's loop (the last coop_loop_init'ed)");
-    loop->running = 1;
+    loop->running |= COOP_PRIV_LOOP_RUNNING;
     coop_priv_running = loop;
     for (;;) {
         unsigned wakes;
         if (COOP_PRIV_LOAD(&coop_priv_inbox) != NULL)
             coop_priv_drain();
         coop_priv_expire(loop);
+        if (until != NULL && coop_task_done(until)) {
+            rc = coop_task_result(until);
+            break;
+        }
+        if (loop->running & COOP_PRIV_LOOP_STOP) {
+            rc = COOP_ESTOPPED;
+            break;
+        }
         wakes = loop->wakes;
         if (loop->ready != NULL) {
             coop_priv_pass(loop);
@@ -1191,7 +1219,7 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline)
         }
     }
     coop_priv_running = NULL;
-    loop->running = 0;
+    loop->running = 0; /* (a stop asked is used up) */
     return rc;
 }
 
@@ -1372,12 +1400,25 @@ bool coop_priv_shield_end(void)
 
 int coop_loop_run(coop_loop_t *loop)
 {
-    return coop_priv_run(loop, false, 0);
+    return coop_priv_run(loop, false, 0, NULL);
 }
 
 int coop_loop_run_until(coop_loop_t *loop, coop_tick_t deadline)
 {
-    return coop_priv_run(loop, true, deadline);
+    return coop_priv_run(loop, true, deadline, NULL);
+}
+
+int coop_loop_run_task(coop_loop_t *loop, const coop_task_t *task)
+{
+    COOP_PRIV_REFUSE(task == NULL || COOP_PRIV_TASK_STATE(task) == COOP_TASK_IDLE, COOP_EINVAL,
+                     "coop_loop_run_task: the task is NULL or was never spawned");
+    return coop_priv_run(loop, false, 0, task);
+}
+
+void coop_loop_stop(coop_loop_t *loop)
+{
+    COOP_PRIV_REFUSE(loop == NULL, , "coop_loop_stop: loop is NULL");
+    loop->running |= COOP_PRIV_LOOP_STOP;
 }
 
 const char *coop_strerror(int err)
@@ -1394,6 +1435,7 @@ const char *coop_strerror(int err)
     case COOP_EPERM: return "not the owner";
     case COOP_ERANGE: return "past the maximum";
     case COOP_ESHUTDOWN: return "the object was destroyed";
+    case COOP_ESTOPPED: return "the loop was stopped";
     default: return "unknown error";
     }
 }
