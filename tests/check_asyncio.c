@@ -375,6 +375,47 @@ START_TEST(test_run_task)
 }
 END_TEST
 
+/* -------------------------------------------- two sleeps, two clocks */
+
+enum { E_TICK = 30 };
+
+/* A periodic task whose every turn works 3 ticks before it sleeps 10: with
+ * AWAIT_SLEEP_TICKS it wakes every 10 ticks exactly (the work is absorbed:
+ * drift-free, for blinking); with AWAIT_DELAY_TICKS (asyncio.sleep: counts
+ * from the call) every 13. */
+static coop_status_t worker_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    for (j->k = 0; j->k < 4; j->k++) {
+        coop_virtual_advance(3); /* work that takes 3 ticks */
+        if (j->ms == 0)
+            AWAIT_SLEEP_TICKS(10);
+        else
+            AWAIT_DELAY_TICKS(10);
+        log_ev(j->id, E_TICK, (int)j->k);
+    }
+    ASYNC_END;
+}
+
+START_TEST(test_sleep_and_delay)
+{
+    static const uint32_t sleep_at[4] = {10, 20, 30, 40}, delay_at[4] = {13, 26, 39, 52};
+    int k;
+    J[0].ms = 0; /* AWAIT_SLEEP_TICKS */
+    spawn(0, worker_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    for (k = 0; k < 4; k++)
+        expect_ev((size_t)k, 0, E_TICK, k, sleep_at[k]);
+    setup();
+    J[0].ms = 1; /* AWAIT_DELAY_TICKS */
+    spawn(0, worker_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    for (k = 0; k < 4; k++)
+        expect_ev((size_t)k, 0, E_TICK, k, delay_at[k]);
+}
+END_TEST
+
 Suite *coop_asyncio_suite(void);
 Suite *coop_asyncio_suite(void)
 {
@@ -389,6 +430,7 @@ Suite *coop_asyncio_suite(void)
     tcase_add_test(tc, test_run_until_runs_what_it_woke);
     tcase_add_test(tc, test_loop_stop);
     tcase_add_test(tc, test_run_task);
+    tcase_add_test(tc, test_sleep_and_delay);
     suite_add_tcase(s, tc);
     return s;
 }

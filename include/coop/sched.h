@@ -38,13 +38,17 @@
  * before it waits on anything else, wakes again on T + 250 exactly, however
  * late the pass began or long it took: periodic tasks do not drift (if that
  * tick has passed already, it runs in the next pass). Any other sleep counts
- * from the pass's time.
+ * from the pass's time. AWAIT_DELAY_MS counts from the call instead (the
+ * clock read then), as asyncio.sleep does: work before it is not absorbed.
  *
  * Macros for use between ASYNC and ASYNC_END of a task (or of a child
  * coroutine that a task awaits with AWAIT_CALL):
  *   AWAIT_SLEEP_MS(ms)      sleep; 0 means YIELD (asyncio.sleep(0))
  *   AWAIT_SLEEP_TICKS(n)    the same in ticks
  *   AWAIT_SLEEP_UNTIL(t)    until tick t (no wait if t has passed)
+ *   AWAIT_DELAY_MS(ms)      sleep counted from the call, as asyncio.sleep
+ *   AWAIT_DELAY_TICKS(n)    does (the work before it is not absorbed: a
+ *                           loop of work + delay drifts by the work)
  *   AWAIT_JOIN(task)        until `task` has ended (normally or cancelled)
  *   AWAIT_GATHER(tasks, n)  until every task of the array has ended (if
  *                           the waiting task is cancelled, they are too)
@@ -375,6 +379,7 @@ COOP_PRIV_ISR_INLINE void coop_call_post(coop_call_t *call)
 /* Used by the AWAIT forms below. */
 coop_status_t coop_priv_sleep(uint32_t ticks);
 coop_status_t coop_priv_sleep_until(coop_tick_t when);
+coop_status_t coop_priv_delay(uint32_t ticks);
 bool coop_priv_sleep_again(void);
 coop_status_t coop_priv_join(coop_task_t *task);
 coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n);
@@ -464,6 +469,10 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
 #define COOP_AWAIT_SLEEP_MS(ms) \
     COOP_PRIV_SLEEP(COOP_PRIV_ID, coop_priv_sleep(coop_ticks_from_ms(coop_priv_length(ms))))
 #define COOP_AWAIT_SLEEP_UNTIL(tick) COOP_PRIV_SLEEP(COOP_PRIV_ID, coop_priv_sleep_until(tick))
+#define COOP_AWAIT_DELAY_TICKS(ticks) \
+    COOP_PRIV_SLEEP(COOP_PRIV_ID, coop_priv_delay(coop_priv_length(ticks)))
+#define COOP_AWAIT_DELAY_MS(ms) \
+    COOP_PRIV_SLEEP(COOP_PRIV_ID, coop_priv_delay(coop_ticks_from_ms(coop_priv_length(ms))))
 #define COOP_AWAIT_JOIN(task) COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_join(task))
 #define COOP_AWAIT_GATHER(tasks, n)                                    \
     COOP_PRIV_AWAIT_OP_OR(COOP_PRIV_ID, coop_priv_gather((tasks), (n)),     \
@@ -519,12 +528,15 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
 #ifndef COOP_NO_SHORT_NAMES
 #if defined(AWAIT_SLEEP_MS) || defined(AWAIT_SLEEP_TICKS) || defined(AWAIT_SLEEP_UNTIL) || \
     defined(AWAIT_JOIN) || defined(AWAIT_GATHER) || defined(AWAIT_ANY) || defined(AWAIT_FOR) || \
+    defined(AWAIT_DELAY_MS) || defined(AWAIT_DELAY_TICKS) || \
     defined(AWAIT_FOR_TICKS) || defined(AWAIT_CALL_FOR) || defined(SHIELD_BEGIN) || defined(SHIELD_END)
-#error "coop: a short macro name (AWAIT_SLEEP_MS, AWAIT_SLEEP_TICKS, AWAIT_SLEEP_UNTIL, AWAIT_JOIN, AWAIT_GATHER, AWAIT_ANY, AWAIT_FOR, AWAIT_FOR_TICKS, AWAIT_CALL_FOR, SHIELD_BEGIN, SHIELD_END) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
+#error "coop: a short macro name (AWAIT_SLEEP_MS, AWAIT_SLEEP_TICKS, AWAIT_SLEEP_UNTIL, AWAIT_DELAY_MS, AWAIT_DELAY_TICKS, AWAIT_JOIN, AWAIT_GATHER, AWAIT_ANY, AWAIT_FOR, AWAIT_FOR_TICKS, AWAIT_CALL_FOR, SHIELD_BEGIN, SHIELD_END) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
 #endif
 #define AWAIT_SLEEP_MS(ms) COOP_AWAIT_SLEEP_MS(ms)
 #define AWAIT_SLEEP_TICKS(ticks) COOP_AWAIT_SLEEP_TICKS(ticks)
 #define AWAIT_SLEEP_UNTIL(tick) COOP_AWAIT_SLEEP_UNTIL(tick)
+#define AWAIT_DELAY_MS(ms) COOP_AWAIT_DELAY_MS(ms)
+#define AWAIT_DELAY_TICKS(ticks) COOP_AWAIT_DELAY_TICKS(ticks)
 #define AWAIT_JOIN(task) COOP_AWAIT_JOIN(task)
 #define AWAIT_GATHER(tasks, n) COOP_AWAIT_GATHER(tasks, n)
 #define AWAIT_ANY(tasks, n, index) COOP_AWAIT_ANY(tasks, n, index)
@@ -1041,6 +1053,21 @@ coop_status_t coop_priv_sleep(uint32_t ticks)
                                                          : coop_priv_loop->wheel.now, ticks);
     coop_priv_set_state(t, COOP_TASK_SLEEPING);
     return COOP_WAITING;
+}
+
+coop_status_t coop_priv_delay(uint32_t ticks)
+{
+    coop_stick_t d;
+    COOP_PRIV_REFUSE(coop_task_current() == NULL, COOP_YIELDED,
+                     "AWAIT_DELAY: no task is running (sleep only inside a task)");
+    if (ticks == 0)
+        return COOP_YIELDED;
+    /* from the pass's time plus what the pass has taken so far: from now */
+    d = coop_tick_diff(coop_port_now(), coop_priv_loop->wheel.now);
+    if (d > 0)
+        ticks = ticks > 0xffffffffu - (uint32_t)d ? 0xffffffffu : ticks + (uint32_t)d;
+    coop_task_current()->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME;
+    return coop_priv_sleep(ticks);
 }
 
 coop_status_t coop_priv_sleep_until(coop_tick_t when)
