@@ -49,6 +49,8 @@ coop_status_t compile_job_fn(coop_task_t *task)
     AWAIT_SLEEP_MS(250);
     AWAIT_SLEEP_TICKS(3);
     AWAIT_SLEEP_UNTIL(coop_tick_add(coop_loop_now(coop_task_loop(task)), 10));
+    AWAIT_DELAY_MS(25);
+    AWAIT_DELAY_TICKS(-1); /* a negative length: no wait */
     AWAIT_JOIN(j->others[0]);
     AWAIT_GATHER(j->others, 2);
     AWAIT_ANY(j->others, 2, j->first);
