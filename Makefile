@@ -46,7 +46,8 @@ help::
 	@echo "  make test-model      spin models of flag/idle, call inbox, ring, saturating count: each verifies, known bugs are found"
 	@echo "  make avr             build the examples for atmega328p (16 MHz, -Os) and print avr-size"
 	@echo "  make test-avr        AVR port in simavr: blink timing, bouncing buttons, 10^5 INT0 edges, unit tests"
-	@echo "  make compile-matrix  every header alone: gcc/clang C99/C11, g++/clang++ C++11/17, avr-gcc, arm-none-eabi-gcc"
+	@echo "  make compile-matrix  every header alone: gcc/clang C99/C11 (-O0, -Og, ASan), g++/clang++ C++11/17, avr-gcc,"
+	@echo "                       arm-none-eabi-gcc; every example as C++11/17/20 (g++, clang++; host and virtual ports)"
 	@echo "  make examples        build every example for the host"
 	@echo "  make test-examples   run the examples on the virtual clock (exact LED timelines) and the host"
 	@echo "  make run EX=name     build and run one example on the host ($(EXAMPLES))"
@@ -162,28 +163,45 @@ demo: $(BUILD)/host/interval_buttons
 	@$(BUILD)/host/interval_buttons
 
 # ---------------------------------------------------------------- compile matrix
+# Every public header alone (and with COOP_IMPLEMENTATION) and
+# tests/compile/coroutines.c (both back ends x 16/32-bit ticks), per compiler
+# line; the host lines at -O0 (the default), and again at -Og and at -O0 with
+# ASan for gcc/clang in C and C++ (warnings that come from the optimiser or
+# the sanitizer's instrumentation differ per level); every example as
+# C++11/17/20 with g++ and clang++ against the host and virtual ports (the
+# C++ front end: -fsyntax-only). The compilations run MATRIX_JOBS at a time.
 HOST_COMPILERS := "gcc -x c -std=c99" "gcc -x c -std=c11" "clang -x c -std=c99" "clang -x c -std=c11" \
                   "g++ -x c++ -std=c++11" "g++ -x c++ -std=c++17" "clang++ -x c++ -std=c++11" "clang++ -x c++ -std=c++17"
+HOST_OPT_COMPILERS := "gcc -x c -std=c11 -Og" "clang -x c -std=c11 -Og" "g++ -x c++ -std=c++17 -Og" \
+                      "clang++ -x c++ -std=c++17 -Og" "gcc -x c -std=c99 -O0 -fsanitize=address" \
+                      "clang -x c -std=c99 -O0 -fsanitize=address" "g++ -x c++ -std=c++11 -O0 -fsanitize=address"
 CROSS_COMPILERS := "avr-gcc -x c -std=c99 -mmcu=atmega328p -Os" "avr-gcc -x c -std=c11 -mmcu=atmega328p -Os" \
                    "arm-none-eabi-gcc -x c -std=c99 -mcpu=cortex-m0plus -mthumb -Os" \
                    "arm-none-eabi-gcc -x c -std=c11 -mcpu=cortex-m0plus -mthumb -Os" \
                    "arm-none-eabi-g++ -x c++ -std=c++11 -mcpu=cortex-m0plus -mthumb -Os -fno-exceptions"
+EXAMPLE_CXX := "g++ -x c++ -std=c++11" "g++ -x c++ -std=c++17" "g++ -x c++ -std=c++20" \
+               "clang++ -x c++ -std=c++11" "clang++ -x c++ -std=c++17" "clang++ -x c++ -std=c++20"
+MATRIX_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
+# one job per line: "compiler and flags|-D flags|a public header or a source file"
 compile-matrix:
-	@echo "== compile matrix: each public header alone, and tests/compile/coroutines.c, warnings as errors"
-	@set -e; n=0; \
-	for cc in $(HOST_COMPILERS) $(CROSS_COMPILERS); do \
-	  for h in $(patsubst include/%,%,$(HEADERS)); do \
-	    for impl in "" "-DCOOP_IMPLEMENTATION"; do \
-	      printf '#include "%s"\ntypedef int coop_compile_check;\n' "$$h" | $$cc $(WARN) -Iinclude $$impl -c -o /dev/null - \
-	        || { echo "FAILED: $$cc $$impl on $$h"; exit 1; }; n=$$((n+1)); \
-	    done; \
+	@echo "== compile matrix: each public header alone, tests/compile/coroutines.c, the examples as C++; warnings as errors"
+	@jobs=$$(for cc in $(HOST_COMPILERS) $(HOST_OPT_COMPILERS) $(CROSS_COMPILERS); do \
+	    for h in $(patsubst include/%,%,$(HEADERS)); do echo "$$cc||$$h"; echo "$$cc|-DCOOP_IMPLEMENTATION|$$h"; done; \
+	    for lc in SWITCH GOTO; do for bits in 32 16; do \
+	      echo "$$cc|-DCOOP_LC=COOP_LC_$$lc -DCOOP_TICK_BITS=$$bits|tests/compile/coroutines.c"; \
+	    done; done; \
 	  done; \
-	  for lc in SWITCH GOTO; do for bits in 32 16; do \
-	    $$cc $(WARN) -Iinclude -DCOOP_LC=COOP_LC_$$lc -DCOOP_TICK_BITS=$$bits -c -o /dev/null tests/compile/coroutines.c \
-	      || { echo "FAILED: $$cc COOP_LC_$$lc $$bits-bit on tests/compile/coroutines.c"; exit 1; }; n=$$((n+1)); \
-	  done; done; \
-	done; echo "compile matrix: $$n compilations, 0 failed"
+	  for cc in $(EXAMPLE_CXX); do for port in host.h virtual.h; do for e in $(EXAMPLES); do \
+	    echo "$$cc -fsyntax-only|-DCOOP_PORT=\"$$port\"|examples/$$e/main.c"; \
+	  done; done; done); \
+	n=$$(printf '%s\n' "$$jobs" | wc -l); \
+	printf '%s\n' "$$jobs" | WARN='$(WARN)' xargs -d '\n' -P $(MATRIX_JOBS) -n 1 bash -c \
+	  'IFS="|" read -r c d f <<< "$$1"; \
+	   if [[ $$f == *.h ]]; then printf "#include \"%s\"\ntypedef int coop_compile_check;\n" "$$f" | $$c $$WARN -Iinclude -Iports $$d -c -o /dev/null -; \
+	   else $$c $$WARN -Iinclude -Iports $$d -c -o /dev/null "$$f"; fi || { echo "FAILED: $$c $$d $$f"; exit 255; }' _ \
+	  && echo "compile matrix: $$n compilations, 0 failed"
+	@bash tests/compile/refusals.sh | tail -1
 
 # ---------------------------------------------------------------- AVR (ports/avr.h, simavr)
 AVR_CC       := avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -Os -std=c99 -ffunction-sections -fdata-sections \

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages that `make check` needs, by name. As root it runs
 # apt-get; otherwise it prints the exact command and fails. Nothing else is
-# downloaded. Add a package here when a test starts to need it.
+# downloaded. Add a package here when a test starts to need it: every one a
+# test uses, by its own name, since we install with --no-install-recommends
+# (what a listed package only Recommends is not installed on a fresh machine).
 set -euo pipefail
 
 packages=(
   make gcc g++ clang pkg-config check valgrind       # host build and unit tests
+  libclang-rt-dev      # clang's sanitizer runtimes (clang-14 only Recommends them): test-sanitize's
+                       # clang ASan+UBSan build, test-stress's ThreadSanitizer build
   gcc-avr avr-libc binutils-avr                      # AVR compile checks
   gcc-arm-none-eabi libnewlib-arm-none-eabi          # Cortex-M0+ compile checks
   spin                                               # model checking (tests/model)

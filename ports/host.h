@@ -377,7 +377,7 @@ static void coop_priv_host_edge_signal(int sig)
         coop_pin_edge_cb isr = coop_priv_host_edge.isr[coop_priv_host_edge.queue[i].b];
         coop_pin_t pin = (coop_pin_t)(BOARD_BUTTON1 + coop_priv_host_edge.queue[i].b);
         bool level = coop_priv_host_edge.queue[i].level;
-        coop_priv_host_edge.tail++;
+        coop_priv_host_edge.tail = coop_priv_host_edge.tail + 1u; /* not ++: deprecated on volatile in C++20 */
         if (isr != NULL)
             isr(pin, level);
     }
@@ -405,7 +405,7 @@ static bool coop_priv_host_edge_at(unsigned b, uint64_t ns)
         unsigned i = coop_priv_host_edge.head % 64u;
         coop_priv_host_edge.queue[i].b = (uint8_t)b;
         coop_priv_host_edge.queue[i].level = level;
-        coop_priv_host_edge.head++;
+        coop_priv_host_edge.head = coop_priv_host_edge.head + 1u;
         raise(COOP_HOST_EDGE_SIGNAL); /* pending until the mask goes */
     }
     coop_port_irq_restore(s);
@@ -644,7 +644,7 @@ void coop_host_irq_source(void)
             fcntl(coop_priv_irq.pipe[i], F_SETFD, FD_CLOEXEC);
         }
     }
-    coop_priv_irq.sources++;
+    coop_priv_irq.sources = coop_priv_irq.sources + 1; /* not ++: deprecated on volatile in C++20 */
 }
 
 int coop_host_irq_attach(int signo, void (*isr)(int signo))

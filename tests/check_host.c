@@ -40,6 +40,19 @@ static long long wall_us(void)
     return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
+/* Voluntary context switches so far: each time the process slept in the
+ * kernel (and only then: being preempted on a loaded machine is counted
+ * apart, as involuntary). "Did it sleep?" without asking how long it took. */
+static long vcsw(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_nvcsw;
+}
+
+/* Hang detectors, not budgets: a loaded machine is slow, never this slow. */
+#define HANG_MS 60000
+
 static long long cpu_us(void)
 {
     struct rusage ru;
@@ -95,7 +108,6 @@ struct sleeper {
     uint32_t count;
     uint32_t wakes;
     uint32_t early;     /* woke before the deadline on the real clock */
-    uint32_t max_late;  /* ticks */
     coop_tick_t due;
 };
 
@@ -114,17 +126,16 @@ static coop_status_t sleeper_fn(coop_task_t *task)
         now = coop_port_now();
         if (!coop_tick_reached(now, s->due) || !coop_tick_reached(coop_loop_now(coop_task_loop(task)), s->due))
             s->early++;
-        else if ((uint32_t)coop_tick_diff(now, s->due) > s->max_late)
-            s->max_late = (uint32_t)coop_tick_diff(now, s->due);
         s->wakes++;
     }
     ASYNC_END;
 }
 
 /* Three tasks sleep 20/50/100 ms periods for 1 s of real time: the process
- * must sleep in the kernel (CPU < 5 % of wall time, about one idle per
+ * must sleep in the kernel (CPU < 5 % of wall time, at most one idle per
  * distinct wake time), wake each task the right number of times, and never
- * before its deadline. */
+ * before its deadline. How late it wakes is the machine's business: not
+ * asserted (a loaded machine wakes it late, and late wakes merge idles). */
 START_TEST(test_sleep_uses_no_cpu)
 {
     static coop_loop_t loop;
@@ -149,31 +160,33 @@ START_TEST(test_sleep_uses_no_cpu)
     for (i = 0; i < 3; i++) {
         ck_assert_uint_eq(s[i].wakes, 1000u / periods[i]);
         ck_assert_uint_eq(s[i].early, 0);
-        ck_assert_msg(s[i].max_late < coop_ticks_from_ms(100), "task %d woke %u ticks late", i,
-                      (unsigned)s[i].max_late);
     }
-    ck_assert_msg(wall >= 1000000 && wall < 1600000, "ran %lld us, want about 1 s", wall);
+    ck_assert_msg(wall >= 1000000 && wall < HANG_MS * 1000LL, "ran %lld us, want 1 s at least", wall);
     ck_assert_msg(cpu * 20 < wall, "CPU %lld us in %lld us of wall time (>= 5 %%)", cpu, wall);
-    /* 80 wakes at no more than 80 distinct times (50 when nothing is late):
-     * a port that returned from idle without sleeping would idle thousands of times */
-    ck_assert_msg(loop.idles >= 50 && loop.idles <= 90, "idled %u times", (unsigned)loop.idles);
+    /* 80 wakes at no more than 60 distinct times (fewer when late wakes
+     * merge): a port that returned from idle without sleeping would idle
+     * thousands of times */
+    ck_assert_msg(loop.idles >= 1 && loop.idles <= 90, "idled %u times", (unsigned)loop.idles);
 }
 END_TEST
 
 /* Idle sleeps until the deadline's tick and not less; a deadline reached
- * already returns at once. */
+ * already returns at once: without sleeping (no voluntary context switch,
+ * however long a loaded machine takes to get there). */
 START_TEST(test_idle_until_deadline)
 {
     coop_tick_t t0 = coop_port_now(), deadline = coop_tick_add(t0, coop_ticks_from_ms(30));
     long long w0 = wall_us();
+    long v0 = vcsw();
     ck_assert(coop_port_idle(true, deadline));
     while (!coop_tick_reached(coop_port_now(), deadline)) /* may return early: then again */
         ck_assert(coop_port_idle(true, deadline));
     ck_assert(wall_us() - w0 >= 29000);
-    w0 = wall_us();
+    ck_assert_msg(vcsw() > v0, "idle reached a deadline 30 ms away without sleeping");
+    v0 = vcsw();
     ck_assert(coop_port_idle(true, t0)); /* in the past */
     ck_assert(coop_port_idle(true, coop_port_now()));
-    ck_assert(wall_us() - w0 < 5000);
+    ck_assert_msg(vcsw() == v0, "idle slept %ld times for a deadline already reached", vcsw() - v0);
 }
 END_TEST
 
@@ -191,12 +204,12 @@ static coop_status_t joiner_fn(coop_task_t *task)
 }
 
 /* No deadline, no keyboard, no script: nothing can wake the loop, so idle
- * says so at once and the loop ends with COOP_EDEADLK (no hang). */
+ * says so at once, without sleeping, and the loop ends with COOP_EDEADLK. */
 START_TEST(test_idle_without_wake_source)
 {
     static coop_loop_t loop;
     static struct joiner a, b;
-    long long w0 = wall_us();
+    long v0 = vcsw();
     ck_assert(!coop_port_idle(false, 0));
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
@@ -206,7 +219,7 @@ START_TEST(test_idle_without_wake_source)
     coop_task_spawn(&loop, &a.task, joiner_fn);
     coop_task_spawn(&loop, &b.task, joiner_fn);
     ck_assert_int_eq(coop_loop_run(&loop), COOP_EDEADLK);
-    ck_assert(wall_us() - w0 < 100000);
+    ck_assert_msg(vcsw() == v0, "slept %ld times with nothing that could wake it", vcsw() - v0);
 }
 END_TEST
 
@@ -273,13 +286,13 @@ static int pty_run(const char *keys, int sig, char *out, size_t cap)
         nocore.rlim_cur = 0;
         nocore.rlim_max = 0;
         setrlimit(RLIMIT_CORE, &nocore); /* the SIGABRT case */
-        alarm(10);                       /* never outlive a failed test */
+        alarm(2 * HANG_MS / 1000);       /* never outlive a failed test */
         close(master);
         if (login_tty(slave) != 0)
             _exit(90);
         pty_child();
     }
-    end = wall_us() + 3000000;
+    end = wall_us() + HANG_MS * 1000LL;
     while (strstr(out, "ready") == NULL && wall_us() < end)
         drain(master, out, cap, &len, 20);
     ck_assert_msg(strstr(out, "ready") != NULL, "the child never got ready: \"%s\"", out);
@@ -290,7 +303,7 @@ static int pty_run(const char *keys, int sig, char *out, size_t cap)
         ck_assert_int_eq(write(master, keys, strlen(keys)), (int)strlen(keys));
     else
         kill(pid, sig);
-    ck_assert_msg(wait_child(pid, master, out, cap, &len, 3000, &status), "the child did not end");
+    ck_assert_msg(wait_child(pid, master, out, cap, &len, HANG_MS, &status), "the child did not end");
     while (drain(master, out, cap, &len, 0) > 0) {
     }
     ck_assert_int_eq(tcgetattr(slave, &after), 0);
@@ -409,7 +422,7 @@ static int script_run(const char *script, const char *env, char *out, size_t cap
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
         int devnull = open("/dev/null", O_RDONLY);
-        alarm(10);
+        alarm(2 * HANG_MS / 1000);
         close(fds[0]);
         if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[1], 2) < 0)
             _exit(90);
@@ -420,7 +433,7 @@ static int script_run(const char *script, const char *env, char *out, size_t cap
         script_child(script);
     }
     close(fds[1]);
-    ck_assert_msg(wait_child(pid, fds[0], out, cap, &len, 4000, &status), "the child did not end");
+    ck_assert_msg(wait_child(pid, fds[0], out, cap, &len, HANG_MS, &status), "the child did not end");
     while (drain(fds[0], out, cap, &len, 100) > 0) {
     }
     close(fds[0]);
@@ -448,12 +461,13 @@ static long line_time(const char *out, const char *text, const char **from)
     return -1;
 }
 
-#define TOL 40 /* ms of scheduling noise allowed on a shared machine */
-
 static char script_out[16384];
 
-/* Keys play at their times (never early), each holds its button for
- * COOP_HOST_PRESS_MS, malformed items are skipped with a warning, q exits 0. */
+/* Keys play at their times (never early) and in order, each holds its button
+ * for COOP_HOST_PRESS_MS (its release is never early either), malformed items
+ * are skipped with a warning, q exits 0. Lines print when the loop gets to
+ * them: on a loaded machine late, so only order and "not before" are
+ * asserted. */
 START_TEST(test_script_timing)
 {
     static const long at[4] = { 40, 120, 200, 280 };
@@ -470,22 +484,27 @@ START_TEST(test_script_timing)
     ck_assert_msg(strstr(script_out, "skipping \"bad\"") != NULL, "%s", script_out);
     ck_assert_msg(strstr(script_out, "skipping \"7x:4\"") != NULL, "%s", script_out);
     ck_assert_msg(strstr(script_out, "pins ok") != NULL, "%s", script_out);
-    t = line_time(script_out, "LED1 on", NULL);
-    ck_assert_msg(t >= 0 && t < TOL, "LED1 on at %ld: %s", t, script_out);
-    t = line_time(script_out, "LED1 off", NULL);
-    ck_assert_msg(t >= 0 && t < TOL, "LED1 off at %ld: %s", t, script_out);
+    /* LED1 on, then off, before the first key */
+    pos = NULL;
+    ck_assert_msg(line_time(script_out, "LED1 on", &pos) >= 0 && line_time(script_out, "LED1 off", &pos) >= 0 &&
+                      line_time(script_out, keys[0], &pos) >= 0,
+                  "want LED1 on, LED1 off, then %s: %s", keys[0], script_out);
+    pos = NULL;
     for (i = 0; i < 4; i++) {
+        const char *key_pos, *down_pos;
         t = line_time(script_out, keys[i], &pos); /* in order */
-        ck_assert_msg(t >= at[i] && t <= at[i] + TOL, "%s at %ld, want %ld: %s", keys[i], t, at[i],
+        ck_assert_msg(t >= at[i], "%s at %ld, want %ld or later: %s", keys[i], t, at[i], script_out);
+        key_pos = pos;
+        down_pos = key_pos;
+        t = line_time(script_out, downs[i], &down_pos); /* after its key */
+        ck_assert_msg(t >= at[i], "%s at %ld, want %ld or later, after its key: %s", downs[i], t, at[i],
                       script_out);
-        t = line_time(script_out, downs[i], NULL);
-        ck_assert_msg(t >= at[i] && t <= at[i] + TOL, "%s at %ld, want %ld", downs[i], t, at[i]);
-        t = line_time(script_out, ups[i], NULL);
-        ck_assert_msg(t >= at[i] + COOP_HOST_PRESS_MS && t <= at[i] + COOP_HOST_PRESS_MS + TOL,
-                      "%s at %ld, want %ld", ups[i], t, at[i] + COOP_HOST_PRESS_MS);
+        t = line_time(script_out, ups[i], &down_pos); /* after it went down */
+        ck_assert_msg(t >= at[i] + COOP_HOST_PRESS_MS, "%s at %ld, want %ld or later, after it went down: %s",
+                      ups[i], t, at[i] + COOP_HOST_PRESS_MS, script_out);
     }
     q = line_time(script_out, "key q (quit)", &pos);
-    ck_assert_msg(q >= 400 && q <= 400 + TOL, "quit at %ld", q);
+    ck_assert_msg(q >= 400, "quit at %ld, want 400 or later, after key 4", q);
     ck_assert_msg(pos != NULL && strchr(pos, '[') == NULL, "output after quit: %s", pos);
 }
 END_TEST
@@ -498,9 +517,9 @@ START_TEST(test_script_env_replaces)
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x: %s", (unsigned)st, script_out);
     ck_assert_msg(strstr(script_out, "BUTTON1") == NULL, "the demo script played: %s", script_out);
     t = line_time(script_out, "BUTTON2 down", NULL);
-    ck_assert_msg(t >= 30 && t <= 30 + TOL, "BUTTON2 down at %ld: %s", t, script_out);
+    ck_assert_msg(t >= 30, "BUTTON2 down at %ld, want 30 or later: %s", t, script_out);
     t = line_time(script_out, "key q (quit)", NULL);
-    ck_assert_msg(t >= 90 && t <= 90 + TOL, "quit at %ld: %s", t, script_out);
+    ck_assert_msg(t >= 90, "quit at %ld, want 90 or later: %s", t, script_out);
 }
 END_TEST
 
@@ -508,14 +527,14 @@ Suite *coop_host_suite(void)
 {
     Suite *s = suite_create("host");
     TCase *tc = tcase_create("clock");
-    tcase_set_timeout(tc, 20);
+    tcase_set_timeout(tc, 3 * HANG_MS / 1000);
     tcase_add_test(tc, test_sleep_uses_no_cpu);
     tcase_add_test(tc, test_idle_until_deadline);
     tcase_add_test(tc, test_idle_without_wake_source);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("terminal");
-    tcase_set_timeout(tc, 20);
+    tcase_set_timeout(tc, 3 * HANG_MS / 1000);
     tcase_add_test(tc, test_terminal_q);
     tcase_add_test(tc, test_terminal_ctrl_c);
     tcase_add_test(tc, test_terminal_sigterm);
@@ -524,7 +543,7 @@ Suite *coop_host_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("script");
-    tcase_set_timeout(tc, 20);
+    tcase_set_timeout(tc, 3 * HANG_MS / 1000);
     tcase_add_test(tc, test_script_timing);
     tcase_add_test(tc, test_script_env_replaces);
     suite_add_tcase(s, tc);

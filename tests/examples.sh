@@ -8,16 +8,21 @@
 # press and after the release, 100 ms later): every edge reported at its own
 # tick, bounces counted once where the example debounces.
 # Host port (build/host/<name>, stdin /dev/null so the demo scripts play):
-# the real clock; interval_buttons is asserted with a tolerance for
-# scheduling noise, the interrupt examples run in parallel under timeout 10
-# and must exit 0 with the same events as on the virtual clock.
+# the real clock on a machine that may be loaded, so nothing here asserts how
+# late a line is printed: a run must exit 0 by its script's q, with the
+# events in the order the virtual run has them and counts the script allows
+# whatever the lateness (a late loop may merge or cut short what the
+# virtual clock times exactly); times are asserted only where the program
+# cannot be early (a periodic LED's edge never before its due time), or
+# against ticks the program itself printed. `timeout` only catches a hang.
 # Task communication (producer_consumer, cancel_alert, rainbow): on the
 # virtual clock every line is checked against a model of the example built
 # from its script's keys (queue order and counts, the producer's waits and
 # consumer 2's timeouts at their ticks; the alert's LED edges, the cancel at
 # the press; every pixel of every rainbow frame, the frames' ticks and steps);
 # on the host the same models run without the tick checks (the same events in
-# the same order), started in the background at once since they take 5-8 s.
+# the same order; cancel_alert: the alerts' own tick counts and LED1 edges
+# agree), started in the background at once since they take 5-8 s.
 # Missing binaries are built with make. Prints "examples: N passed, M failed"
 # and exits non-zero on any failure.
 set -uo pipefail
@@ -42,9 +47,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # the task communication examples take 5-8 s on the real clock: start them
-# now (at most 20 s and 32 MB of output each)
+# now (at most 32 MB of output each; the timeout only catches a hang)
+HOST_TIMEOUT=${HOST_TIMEOUT:-120}
 for e in $SYNC_EXAMPLES; do
-  ( ulimit -f 32768; timeout 20 "$BUILD/host/$e" >"$TMP/host_$e.log" 2>&1 </dev/null; echo $? >"$TMP/host_$e.rc" ) &
+  ( ulimit -f 32768; timeout "$HOST_TIMEOUT" "$BUILD/host/$e" >"$TMP/host_$e.log" 2>&1 </dev/null; echo $? >"$TMP/host_$e.rc" ) &
 done
 
 # check NAME LOG AWK-PROGRAM [awk -v assignments...]: the program prints
@@ -110,9 +116,14 @@ END {
 }'
 
 # interval_buttons: every scripted key changes its LED interval (BUTTON1/3
-# +100 ms, BUTTON2/4 -100 ms, min 100) within [dlo, dhi] ms of the key, the
-# message shows the right value, and every LED period equals the interval in
-# force when the edge before it happened (+ lo..hi ms of tolerance).
+# +100 ms, BUTTON2/4 -100 ms, min 100), the message shows the right value,
+# and each LED blinks with the interval in force when its edge before
+# happened (the log's order is the program's). exact=1 (virtual clock): the
+# change 10 ms after its key, every LED period equal to that interval, the
+# first edge at 0. exact=0 (host): the change after its key; no edge before
+# its due time, the sum of the intervals in force before it (the blink's
+# sleeps count from the tick they were due, so lateness does not add up).
+# Both: each LED blinked at two intervals at least (the changes showed).
 INTERVALS="$PARSE"'
 BEGIN { iv["LED1"] = 500; iv["LED2"] = 1000; want["LED1"] = 500; want["LED2"] = 1000 }
 { parse($0) }
@@ -131,7 +142,7 @@ text ~ /^LED[12] interval is now [0-9]+ ms$/ {
   if (i >= np[l]) { print "FAIL: " text " at " t " ms without a key"; next }
   if (v != pend_v[l, i]) print "FAIL: " text " at " t " ms, want " pend_v[l, i] " ms"
   d = t - pend_t[l, i]
-  if (d < dlo || d > dhi) print "FAIL: " l " interval changed " d " ms after its key (at " t " ms), want " dlo ".." dhi
+  if (exact && d != 10) print "FAIL: " l " interval changed " d " ms after its key (at " t " ms), want 10"
   iv[l] = v; changes++
   next
 }
@@ -139,12 +150,13 @@ text ~ /^LED[12] (on|off)$/ {
   l = substr(text, 1, 4)
   s = (text ~ /on$/) ? "on" : "off"
   if (l in last_t) {
-    gap = t - last_t[l]
-    if (gap < in_force[l] + lo || gap > in_force[l] + hi)
+    gap = t - last_t[l]; due[l] += in_force[l]
+    if (exact && gap != in_force[l])
       print "FAIL: " l " " s " at " t " ms, " gap " ms after its previous edge, want " in_force[l]
-    if (!((l, gap) in seen)) { seen[l, gap] = 1; periods[l]++ }
+    if (t < due[l]) print "FAIL: " l " " s " at " t " ms, before it was due at " due[l] " ms"
+    if (!((l, in_force[l]) in seen)) { seen[l, in_force[l]] = 1; periods[l]++ }
     if (s == last_s[l]) print "FAIL: " l " " s " twice in a row at " t " ms"
-  } else if (s != "on" || t > hi) {
+  } else if (s != "on" || (exact && t != 0)) {
     print "FAIL: the first edge of " l " is " s " at " t " ms, want on at 0"
   }
   last_t[l] = t; last_s[l] = s; in_force[l] = iv[l]; edges[l]++
@@ -177,7 +189,7 @@ run blink2 "$log" "$BUILD/virtual/blink2" &&
 log=$TMP/interval_virtual.log
 run interval_buttons "$log" "$BUILD/virtual/interval_buttons" &&
   check "interval_buttons: intervals change 10 ms after each key, LED periods follow exactly" "$log" "$INTERVALS" \
-    -v dlo=10 -v dhi=10 -v lo=0 -v hi=0
+    -v exact=1
 
 # ---------------------------------------------------------------- pin interrupts
 # Shared awk for the scripted keys of BUTTON1: each key line calls key(t,
@@ -649,6 +661,70 @@ END {
   else if (exact && pt + pwait <= quit) print "FAIL: the last frame at " pt " ms; the next was due at " pt + pwait " ms, before the quit at " quit
 }'
 
+# cancel_alert on the host: the same grammar, judged on the ticks the program
+# printed rather than on when it printed them (a late press may land in
+# another blink, or after the alert's end: the virtual run pins those). Each
+# press line starts an alert ("alert: LED1 blinks ...", LED1 on/off
+# alternating from on) or cancels the running one; an alert ends "over
+# after N ms" (N >= 2 * blinks * blink, all 2 * blinks edges shown) or, right
+# after a cancel, "cancelled after N ms, in blink B" with its 2B-1 or 2B
+# edges shown, "LED1 off" between exactly when it was on (2B-1), and N at
+# least the sleeps it completed (the sleeps are due-based ticks: never
+# early). Each press starts or cancels: as many as the keys, but a press
+# in the debounce when q comes may be cut (one less).
+CANCEL_HOST="$PARSE"'
+{ parse($0) }
+t < 0 { next }
+{ lastline = text }
+text ~ /^key 1 \(BUTTON1(, bouncing)?\)$/ { np++; next }
+text == "key q (quit)" { quit = t; next }
+text == "press: start the alert" {
+  if (run) print "FAIL: \"" text "\" at " t " ms while an alert runs"
+  starts++; want_begin = 1; next
+}
+text ~ /^alert: LED1 blinks for [0-9]+ ms$/ {
+  if (!want_begin) print "FAIL: \"" text "\" at " t " ms without a press"
+  if (substr(text, 24) + 0 != dur) print "FAIL: \"" text "\", want " dur " ms"
+  want_begin = 0; run = 1; c = 0; offs = 0; next
+}
+text == "press: cancel the alert" {
+  if (!run) print "FAIL: \"" text "\" at " t " ms with no alert running"
+  cancels++; cancelling = 1; next
+}
+text == "LED1 on" || text == "LED1 off" {
+  if (!run) { print "FAIL: \"" text "\" at " t " ms outside an alert"; next }
+  if (cancelling) {
+    if (text != "LED1 off" || c % 2 != 1 || offs++) print "FAIL: \"" text "\" at the cancel (at " t " ms) after " c " LED1 edges"
+    next
+  }
+  if (text != ((c % 2 == 0) ? "LED1 on" : "LED1 off")) print "FAIL: LED1 edge " c + 1 " of an alert is \"" text "\" at " t " ms"
+  c++
+  if (c > 2 * blinks) print "FAIL: " c " LED1 edges in one alert, want " 2 * blinks
+  next
+}
+text ~ /^alert: over after [0-9]+ ms$/ {
+  n = substr(text, 19) + 0
+  if (!run || cancelling) print "FAIL: \"" text "\" at " t " ms: no alert runs, or it was cancelled"
+  if (n < dur || c != 2 * blinks) print "FAIL: \"" text "\" after " c " LED1 edges, want " 2 * blinks " edges and " dur " ms at least"
+  run = 0; overs++; next
+}
+text ~ /^alert: cancelled after [0-9]+ ms, in blink [0-9]+ of [0-9]+; LED1 off$/ {
+  split(text, w, " "); n = w[4] + 0; b = w[8] + 0
+  if (!cancelling) print "FAIL: \"" text "\" at " t " ms without a cancel"
+  if (w[10] + 0 != blinks || b < 1 || b > blinks) print "FAIL: \"" text "\": blink " b " of " w[10] ", want 1.." blinks " of " blinks
+  if (c != 2 * b - 1 && c != 2 * b) print "FAIL: \"" text "\" after " c " LED1 edges, want " 2 * b - 1 " or " 2 * b
+  if (c % 2 == 1 && !offs) print "FAIL: \"" text "\": LED1 was on and no \"LED1 off\" came"
+  if (n < 2 * blink * (b - 1) + (c % 2 == 0 ? blink : 0)) print "FAIL: \"" text "\": " n " ms is less than the " c - 1 " sleeps of " blink " ms it completed"
+  run = 0; cancelling = 0; next
+}
+/^alert: / || /^press: / { print "FAIL: unexpected \"" text "\" at " t " ms" }
+END {
+  if (quit == "" || lastline != "key q (quit)") print "FAIL: the last line is \"" lastline "\", want key q (quit)"
+  if (starts + cancels > np || starts + cancels < np - 1) print "FAIL: " starts " starts and " cancels " cancels for " np " presses"
+  if (starts < 1 || cancels < 1) print "FAIL: " starts " starts, " cancels " cancels: want both"
+  if (cancelling || want_begin) print "FAIL: the run ended inside a cancel or a start"
+}'
+
 # capped COMMAND...: at most 10 s and 32 MB of output (a broken example may spin)
 capped() { ( ulimit -f 32768; exec timeout 10 "$@" ) }
 
@@ -670,34 +746,39 @@ run rainbow "$log" capped "$BUILD/virtual/rainbow" &&
 
 # the pin interrupt examples on the host run in the background meanwhile
 for e in $IRQ_EXAMPLES; do
-  ( timeout 10 "$BUILD/host/$e" >"$TMP/host_$e.log" 2>&1 </dev/null; echo $? >"$TMP/host_$e.rc" ) &
+  ( timeout "$HOST_TIMEOUT" "$BUILD/host/$e" >"$TMP/host_$e.log" 2>&1 </dev/null; echo $? >"$TMP/host_$e.rc" ) &
 done
 
 echo "== interval_buttons on the host port (real clock, stdin /dev/null: the demo script plays)"
 log=$TMP/interval_host.log
 start=$(date +%s%N)
-run "host interval_buttons" "$log" timeout 10 "$BUILD/host/interval_buttons" && {
+run "host interval_buttons" "$log" timeout "$HOST_TIMEOUT" "$BUILD/host/interval_buttons" && {
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  check "host interval_buttons: ended by its script's q in ${ms} ms" "$log" \
-    'END { if (ms < 3900 || ms > 8000) print "FAIL: ran " ms " ms, want about 4000" }' -v ms="$ms"
+  check "host interval_buttons: ended by its script's q in ${ms} ms (not before 4000)" "$log" \
+    'END { if (ms < 4000) print "FAIL: ran " ms " ms, want 4000 at least (q is at 4000)" }' -v ms="$ms"
   check "host interval_buttons: LEDs, keys and interval changes on the timeline" "$log" '
     /\] LED1 on$/ { a++ } /\] LED2 on$/ { b++ } /\] LED1 interval is now [0-9]+ ms$/ { c++ }
     /\] LED2 interval is now [0-9]+ ms$/ { d++ } /\] key [1-4] \(BUTTON[1-4]\)$/ { k++ }
     END { if (!a || !b || !c || !d || !k) print "FAIL: LED1 on " a ", LED2 on " b ", LED1 changes " c ", LED2 changes " d ", keys " k }'
-  check "host interval_buttons: the same timeline within scheduling noise" "$log" "$INTERVALS" \
-    -v dlo=10 -v dhi=80 -v lo=-5 -v hi=60
+  check "host interval_buttons: the same changes in order, no LED edge before its due time" "$log" "$INTERVALS" \
+    -v exact=0
 }
 
-echo "== pin interrupt examples on the host port (real signals; run in parallel, timeout 10, stdin /dev/null)"
+echo "== pin interrupt examples on the host port (real signals; run in parallel, stdin /dev/null)"
 wait
-# the same events as on the virtual clock (counted; times vary). Edges a few
-# ms apart (bounces) may reach a late loop together: where the example prints
-# per wake-up rather than per edge, only a range is asserted.
+# the same kinds of events as on the virtual clock, counted. A late loop
+# takes edges together (a bounce, or a release and the next press, then
+# look like one level change) and a late press may fall inside or outside an
+# alert or a debounce window: where that changes a count, the range is what
+# the script's presses allow for any lateness (the virtual run pins the
+# exact counts). Totals kept by the program (countio) are exact.
 host_count() { # NAME REGEX MIN [MAX]
   local n
   n=$(grep -cE "^\[ *[0-9]+ ms\] $2\$" "$TMP/host_$1.log")
   [ "$n" -ge "$3" ] && [ "$n" -le "${4:-$3}" ] || echo "FAIL: $n lines /$2/, want $3${4:+..$4}"
 }
+# host_order NAME AWK: the awk program's FAIL lines about the log's order
+host_order() { awk "$2" "$TMP/host_$1.log"; }
 for e in $IRQ_EXAMPLES; do
   rc=$(cat "$TMP/host_$e.rc" 2>/dev/null || echo "none")
   if [ "$rc" != 0 ]; then
@@ -710,15 +791,29 @@ for e in $IRQ_EXAMPLES; do
     countio) out=$(host_count countio 'interrupt: [0-9]+ falling edge\(s\), [0-9]+ in all' 4 8
                    grep 'in all$' "$TMP/host_countio.log" | tail -1 | grep -q ', 8 in all$' ||
                      echo "FAIL: the total is not 8") ;;
-    keypad) out=$(host_count keypad 'pin went low \(pressed at [0-9]+ ms\)' 3; host_count keypad 'pin went high \(released at [0-9]+ ms\)' 3) ;;
-    debounced_counter) out=$(host_count debounced_counter 'Press count: [0-9]+' 4; host_count debounced_counter 'bounce ignored \([0-9]+ ms after the press\)' 3 12) ;;
-    irq_alert) out=$(host_count irq_alert 'Event detected: starting alert' 3; host_count irq_alert 'LED2 on' 9) ;;
-    press_alert) out=$(host_count press_alert 'press [0-9]+' 4; host_count press_alert 'long press: counter reset to 0' 1) ;;
-    ir_alert) out=$(host_count ir_alert 'Alert!!! something is near \([0-9]+\)' 3) ;;
+    keypad) out=$(host_count keypad 'pin went low \(pressed at [0-9]+ ms\)' 1 3; host_count keypad 'pin went high \(released at [0-9]+ ms\)' 1 3
+                  host_order keypad '/pin went (low|high)/ { s = ($0 ~ /low/) ? "low" : "high"; if (s == last) print "FAIL: \"pin went " s "\" twice in a row"; last = s; n++ }
+                                     END { if (last != "high") print "FAIL: the last event is not a release" }') ;;
+    debounced_counter) out=$(host_count debounced_counter 'Press count: [0-9]+' 1 4; host_count debounced_counter 'bounce ignored \([0-9]+ ms after the press\)' 0 12
+                  host_order debounced_counter '/\] Press count: [0-9]+$/ { n++; if ($NF + 0 != n) print "FAIL: \"" $0 "\", want count " n }') ;;
+    irq_alert) out=$(host_count irq_alert 'Event detected: starting alert' 1 4
+                  host_order irq_alert '/\] Event detected: starting alert$/ { if (k % 6) print "FAIL: an alert began after " k % 6 " of the last one'"'"'s 6 LED2 edges"; a++ }
+                                        /\] LED2 (on|off)$/ { if ($NF != ((k % 2) ? "off" : "on")) print "FAIL: LED2 edge " k + 1 " is " $NF; k++ }
+                                        END { if (k > 6 * a || k < 6 * a - 5) print "FAIL: " k " LED2 edges for " a " alerts" }') ;;
+    press_alert) out=$(host_count press_alert 'press [0-9]+' 1 5; host_count press_alert 'long press: counter reset to 0' 0 1
+                  host_order press_alert '/\] press [0-9]+$/ { n++; if ($NF + 0 != n) print "FAIL: \"" $0 "\", want press " n }
+                                          /\] long press: counter reset to 0$/ { n = 0 }
+                                          /\] LED2 (on|off)$/ { if ($NF != ((k % 2) ? "off" : "on")) print "FAIL: LED2 edge " k + 1 " is " $NF; k++ }
+                                          /\] press [0-9]+$/ { p++ }
+                                          END { if (k > 6 * p) print "FAIL: " k " LED2 edges for " p " presses (3 flashes each)" }') ;;
+    ir_alert) out=$(host_count ir_alert 'Alert!!! something is near \([0-9]+\)' 1 3
+                  host_order ir_alert '/\] Alert!!! something is near \([0-9]+\)$/ { a++; if ($0 !~ "\\(" a "\\)$") print "FAIL: \"" $0 "\", want (" a ")"; if (k != 2 * (a - 1)) print "FAIL: alert " a " began after " k " LED2 edges, want " 2 * (a - 1) }
+                                       /\] LED2 (on|off)$/ { if ($NF != ((k % 2) ? "off" : "on")) print "FAIL: LED2 edge " k + 1 " is " $NF; k++ }
+                                       END { if (k != 2 * a && k != 2 * a - 1) print "FAIL: " k " LED2 edges for " a " alerts" }') ;;
   esac
   out="$out$(tail -1 "$TMP/host_$e.log" | grep -q '\] key q (quit)$' || echo "FAIL: the last line is not key q (quit)")"
   if [ -z "$out" ]; then
-    echo "ok   host $e: exit 0, the same events as on the virtual clock"
+    echo "ok   host $e: exit 0, the same kinds of events in a consistent order, counts the script allows"
     passed=$((passed + 1))
   else
     echo "FAIL host $e"
@@ -727,7 +822,7 @@ for e in $IRQ_EXAMPLES; do
   fi
 done
 
-echo "== task communication examples on the host port (real clock, timeout 20, stdin /dev/null): the same events"
+echo "== task communication examples on the host port (real clock, stdin /dev/null): the same events"
 for e in $SYNC_EXAMPLES; do
   rc=$(cat "$TMP/host_$e.rc" 2>/dev/null || echo "none")
   if [ "$rc" != 0 ]; then
@@ -741,11 +836,11 @@ for e in $SYNC_EXAMPLES; do
       check "host producer_consumer: exit 0; FIFO, counts, full queue, pause, timeouts, clean end" "$TMP/host_$e.log" \
         "$PRODUCER" -v exact=0 -v readings=24 -v cap=4 -v period=100 -v work=300 -v timeout=500 ;;
     cancel_alert)
-      check "host cancel_alert: exit 0; the same starts, cancels and LED1 edges (+-100 ms)" "$TMP/host_$e.log" \
-        "$CANCEL" -v exact=0 -v tol=100 -v debounce=20 -v blink=250 -v blinks=10 -v want_starts=3 -v want_cancels=2 -v want_overs=1 ;;
+      check "host cancel_alert: exit 0; starts and cancels, each alert's LED1 edges agree with its own ticks" "$TMP/host_$e.log" \
+        "$CANCEL_HOST" -v dur=5000 -v blink=250 -v blinks=10 ;;
     rainbow)
       check "host rainbow: exit 0; every pixel of every frame, the same controls in the same order" "$TMP/host_$e.log" \
-        "$RAINBOW" -v exact=0 -v pixels=24 -v wait0=20 -v step=10 -v minw=10 -v debounce=20 -v minframes=100 ;;
+        "$RAINBOW" -v exact=0 -v pixels=24 -v wait0=20 -v step=10 -v minw=10 -v debounce=20 -v minframes=10 ;;
   esac
 done
 

@@ -50,7 +50,7 @@ static coop_status_t blink_fn(coop_task_t *task)
 }
 
 static coop_loop_t loop;
-static struct blink led1 = { .pin = BOARD_LED1, .interval_ms = 250, .count = 10 };
+static struct blink led1; /* main fills in what it blinks, before it runs */
 static coop_task_t main_task;
 
 static coop_status_t main_fn(coop_task_t *task)
@@ -64,6 +64,9 @@ static coop_status_t main_fn(coop_task_t *task)
 
 int main(void)
 {
+    led1.pin = BOARD_LED1;  /* LED1, */
+    led1.interval_ms = 250; /* 250 ms on, 250 ms off, */
+    led1.count = 10;        /* 10 times */
     coop_board_init();
     coop_loop_init(&loop);
     coop_task_spawn(&loop, &main_task, main_fn);

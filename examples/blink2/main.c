@@ -46,8 +46,7 @@ static coop_status_t blink_fn(coop_task_t *task)
 }
 
 static coop_loop_t loop;
-static struct blink led1 = { .pin = BOARD_LED1, .interval_ms = 250, .count = 10 };
-static struct blink led2 = { .pin = BOARD_LED2, .interval_ms = 100, .count = 20 };
+static struct blink led1, led2; /* main fills in what they blink, before they run */
 static coop_task_t *const leds[] = { &led1.task, &led2.task };
 static coop_task_t main_task;
 
@@ -63,6 +62,12 @@ static coop_status_t main_fn(coop_task_t *task)
 
 int main(void)
 {
+    led1.pin = BOARD_LED1;
+    led1.interval_ms = 250;
+    led1.count = 10;
+    led2.pin = BOARD_LED2;
+    led2.interval_ms = 100;
+    led2.count = 20;
     coop_board_init();
     coop_loop_init(&loop);
     coop_task_spawn(&loop, &main_task, main_fn);

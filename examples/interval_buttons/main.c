@@ -112,16 +112,10 @@ static coop_status_t monitor_fn(coop_task_t *task)
 }
 
 static coop_loop_t loop;
-static struct interval interval1 = { .name = "LED1", .ms = 500 };
-static struct interval interval2 = { .name = "LED2", .ms = 1000 };
-static struct blink led1 = { .pin = BOARD_LED1, .interval = &interval1 };
-static struct blink led2 = { .pin = BOARD_LED2, .interval = &interval2 };
-static struct monitor monitor1 = {
-    .slower = { .pin = BOARD_BUTTON1 }, .faster = { .pin = BOARD_BUTTON2 }, .interval = &interval1
-};
-static struct monitor monitor2 = {
-    .slower = { .pin = BOARD_BUTTON3 }, .faster = { .pin = BOARD_BUTTON4 }, .interval = &interval2
-};
+static struct interval interval1 = { "LED1", 500 }; /* name, ms */
+static struct interval interval2 = { "LED2", 1000 };
+static struct blink led1, led2;         /* main fills in their pins and intervals */
+static struct monitor monitor1, monitor2; /* and their buttons */
 static coop_task_t *const tasks[] = { &led1.task, &led2.task, &monitor1.task, &monitor2.task };
 static coop_task_t main_task;
 
@@ -139,6 +133,16 @@ static coop_status_t main_fn(coop_task_t *task)
 
 int main(void)
 {
+    led1.pin = BOARD_LED1;
+    led1.interval = &interval1;
+    led2.pin = BOARD_LED2;
+    led2.interval = &interval2;
+    monitor1.slower.pin = BOARD_BUTTON1; /* BUTTON1 slows LED1 down, */
+    monitor1.faster.pin = BOARD_BUTTON2; /* BUTTON2 speeds it up */
+    monitor1.interval = &interval1;
+    monitor2.slower.pin = BOARD_BUTTON3; /* the same for LED2 */
+    monitor2.faster.pin = BOARD_BUTTON4;
+    monitor2.interval = &interval2;
     coop_board_init();
     coop_board_demo_script(DEMO_SCRIPT);
     coop_loop_init(&loop);

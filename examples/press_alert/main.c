@@ -138,11 +138,12 @@ static coop_status_t heartbeat_fn(coop_task_t *task)
 
 static coop_loop_t loop;
 static struct alert alert;
-static struct counter counter = { .alert = &alert };
+static struct counter counter; /* main points it at the alert */
 static coop_task_t heartbeat;
 
 int main(void)
 {
+    counter.alert = &alert;
     coop_board_init();
     coop_board_demo_script(DEMO_SCRIPT);
     coop_pin_output(BOARD_LED1, false);

@@ -652,20 +652,32 @@ static coop_status_t coop_priv_keys_poll_fn(coop_task_t *task)
     COOP_ASYNC_END;
 }
 
+/* coop_keys_update now: -1 when nothing is pending, else the ticks to its
+ * next deadline (0 if due). Kept out of the coroutine body: a local whose
+ * address is taken there (&next) makes gcc -O0 -fsanitize=address (its
+ * use-after-scope marks meet the switch) warn "control reaches end". */
+static coop_stick_t coop_priv_keys_update_now(coop_keys_t *keys)
+{
+    coop_tick_t now = coop_now(), next = 0;
+    coop_stick_t d;
+    if (!coop_keys_update(keys, now, &next))
+        return -1;
+    d = coop_tick_diff(next, now);
+    return d > 0 ? d : 0;
+}
+
 static coop_status_t coop_priv_keys_edge_fn(coop_task_t *task)
 {
     coop_keys_task_t *kt = COOP_CONTAINER_OF(task, coop_keys_task_t, task);
-    coop_tick_t now = 0, next = 0;
     coop_stick_t d = 0;
     int rc = 0;
     COOP_ASYNC(task);
     for (;;) {
-        now = coop_now();
-        if (coop_keys_update(kt->keys, now, &next)) {
+        d = coop_priv_keys_update_now(kt->keys);
+        if (d >= 0) {
             /* a deadline (debounce, long press, repeat) is pending: wait for
              * it or for the next edge, whichever comes first */
-            d = coop_tick_diff(next, now);
-            COOP_AWAIT_FOR_TICKS(rc, d > 0 ? (uint32_t)d : 0u,
+            COOP_AWAIT_FOR_TICKS(rc, (uint32_t)d,
                                  COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_keys_wait(kt->keys)));
             (void)rc; /* either way: update again */
         } else {
