@@ -201,7 +201,7 @@ compile-matrix:
 	   if [[ $$f == *.h ]]; then printf "#include \"%s\"\ntypedef int coop_compile_check;\n" "$$f" | $$c $$WARN -Iinclude -Iports $$d -c -o /dev/null -; \
 	   else $$c $$WARN -Iinclude -Iports $$d -c -o /dev/null "$$f"; fi || { echo "FAILED: $$c $$d $$f"; exit 255; }' _ \
 	  && echo "compile matrix: $$n compilations, 0 failed"
-	@bash tests/compile/refusals.sh | tail -1
+	@out=$$(bash tests/compile/refusals.sh) || { echo "$$out"; exit 1; }; echo "$$out" | tail -1
 
 # ---------------------------------------------------------------- AVR (ports/avr.h, simavr)
 AVR_CC       := avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -Os -std=c99 -ffunction-sections -fdata-sections \
