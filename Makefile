@@ -21,7 +21,7 @@ UNIT_TESTS := $(filter-out tests/check_host.c tests/check_stress.c,$(wildcard te
 UNIT_SRC   := tests/runner.c tests/virtual_impl.c $(UNIT_TESTS)
 EXAMPLES   := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
 
-.PHONY: help deps check demo run examples bench bench-core bench-avr clean \
+.PHONY: help deps check demo run examples bench bench-core bench-shared bench-avr clean \
         test-unit test-sanitize test-valgrind test-host test-stress test-examples test-model compile-matrix \
         avr test-avr
 
@@ -30,7 +30,7 @@ EXAMPLES   := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
 # with a `help::` rule. Its Debian packages go in .ci/deps.d/<port>.list.
 CHECK_TARGETS := compile-matrix test-unit test-sanitize test-valgrind test-host test-stress test-examples \
                  test-model test-avr
-BENCH_TARGETS := bench-core bench-avr
+BENCH_TARGETS := bench-core bench-shared bench-avr
 
 help::
 	@echo "coop make targets:"
@@ -51,7 +51,10 @@ help::
 	@echo "  make examples        build every example for the host"
 	@echo "  make test-examples   run the examples on the virtual clock (exact LED timelines) and the host"
 	@echo "  make run EX=name     build and run one example on the host ($(EXAMPLES))"
-	@echo "  make bench           instruction counts (callgrind) and sizes; prints a table"
+	@echo "  make bench           every bench below: prints its tables, each with the command behind it"
+	@echo "  make bench-core      x86 instructions per op (callgrind), object sizes, flash/RAM per feature (AVR, M0+)"
+	@echo "  make bench-shared    the shared harness ../shared/bench/run.sh all (SHARED=dir: elsewhere):"
+	@echo "                       coop beside the floors, and issue 14's targets met/missed"
 	@echo "  make clean           remove build/"
 	@echo "per-port test benches (mk/*.mk):"
 
@@ -229,7 +232,11 @@ test-model:
 bench:
 	@$(MAKE) --no-print-directory $(BENCH_TARGETS)
 bench-core:
-	@bash tests/bench/run.sh
+	@BUILD=$(BUILD) bash tests/bench/run.sh
+# the harness the peers were measured with; shared/ sits beside the checkout
+SHARED ?= ../shared
+bench-shared:
+	@BUILD=$(BUILD) SHARED=$(SHARED) bash tests/bench/shared.sh
 bench-avr:
 	@bash tests/avr/run.sh bench
 

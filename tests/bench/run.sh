@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make bench: build every tests/bench/bench_*.c, run it under callgrind, and
-# print one row per phase: instructions per operation (x86-64, gcc -O2).
+# make bench-core: build every tests/bench/bench_*.c, run it under callgrind,
+# and print one row per phase: instructions per operation (x86-64, gcc -O2);
+# then object sizes, then what each feature adds in flash and RAM on AVR and
+# Cortex-M0+ (tests/bench/features.sh).
 # A bench file may list build variants on a line "// BENCH_VARIANTS: a | b",
 # each a set of compiler flags; without it, one build with no extra flags.
 # Each row can be reproduced with the command printed under the table.
@@ -80,3 +82,7 @@ sync_row "AVR atmega328p" "avr-gcc -mmcu=atmega328p -Os" avr-nm
 sync_row "Cortex-M0+" "arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb -Os" arm-none-eabi-nm
 echo "(default wheel: COOP_WHEEL_SLOT_BITS=6; the AVR port's default: no wheel, COOP_WHEEL_LEVELS=0;"
 echo " a queue's records are extra; sizes from: <cc> -Iinclude -c tests/bench/sizes.c && nm -S)"
+
+# ------------------------------------------------------------------ flash/RAM per feature
+echo
+bash tests/bench/features.sh

@@ -1,0 +1,233 @@
+/* tests/bench/features.c - size probes: what each feature adds in flash and RAM.
+ *
+ * One source, one program per build: -DFEAT_<NAME> picks it (tests/bench/
+ * features.sh builds every one for the ATmega328P with ports/avr.h and for the
+ * Cortex-M0+ with the bare-metal test port tests/m0/port_m0.h, and prints the
+ * table). Every program does real work with its feature, so nothing is
+ * optimised away:
+ *
+ *   FEAT_EMPTY     the port alone: coop_board_init() and an empty for (;;)
+ *   FEAT_BASE      the minimal program: loop + two tasks that toggle an LED
+ *                  and AWAIT_SLEEP_MS (500 / 300 ms: the harness's W3 blink)
+ *   every other    BASE with task 2 (and, for a producer, task 1) rewritten
+ *                  to use one feature, with the objects the feature needs
+ *
+ * The table shows BASE over EMPTY, and each feature over BASE; a delta
+ * includes the feature's objects (a child task, a queue's records ...).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define COOP_IMPLEMENTATION
+#include COOP_PORT
+
+/* An interrupt of the chip for the ISR-side probes, enabled by probe_irq_on()
+ * (AVR: INT0; M0+: SWI0, which the test port leaves to the program). */
+#if defined(__AVR__)
+#define PROBE_ISR() ISR(INT0_vect)
+#define probe_irq_on() coop_avr_int_enable(0, COOP_AVR_FALLING)
+#define probe_irq_level() coop_pin_read(BOARD_BUTTON1)
+#else
+#define PROBE_ISR() void m0_irq20_handler(void); void m0_irq20_handler(void)
+#define probe_irq_on() (M0_NVIC_ISER = 1u << M0_IRQ_SWI0)
+#define probe_irq_level() coop_pin_read(BOARD_BUTTON1)
+#endif
+
+#ifndef FEAT_EMPTY
+static coop_loop_t loop;
+static coop_task_t t1, t2;
+static uint8_t n1; /* task 1's blinks */
+#endif
+
+/* ---- each feature: its objects, task 1's extra step (T1_STEP), task 2's body */
+#if defined(FEAT_JOIN) || defined(FEAT_GATHER)
+static coop_task_t child;
+static coop_status_t child_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    coop_pin_toggle(BOARD_LED2);
+    AWAIT_SLEEP_MS(300);
+    ASYNC_END;
+}
+#define T2_BODY                                        \
+    coop_task_spawn(&loop, &child, child_fn);          \
+    T2_WAIT;
+#ifdef FEAT_JOIN
+#define T2_WAIT AWAIT_JOIN(&child)
+#else
+static coop_task_t *const children[] = { &child };
+#define T2_WAIT AWAIT_GATHER(children, 1)
+#endif
+
+#elif defined(FEAT_CANCEL) /* task 1 cancels task 2 at its 10th blink; 2's FINALLY runs */
+#define T1_STEP                                        \
+    if (n1 == 10) (void)coop_task_cancel(&t2);
+#define T2_BODY                                        \
+    coop_pin_toggle(BOARD_LED2);                       \
+    AWAIT_SLEEP_MS(300);
+#define T2_FINALLY                                     \
+    FINALLY;                                           \
+    coop_pin_write(BOARD_LED2, false);
+
+#elif defined(FEAT_DEADLINE) /* a 300 ms deadline on a 500 ms wait */
+static int rc;
+#define T2_BODY                                        \
+    AWAIT_FOR(rc, 300, AWAIT_SLEEP_MS(500));           \
+    if (rc == COOP_ETIMEDOUT) coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_EVENT)
+static coop_event_t ev;
+#define T1_INIT (void)coop_event_init(&ev);
+#define T1_STEP coop_event_set(&ev);
+#define T2_BODY                                        \
+    AWAIT_EVENT(&ev);                                  \
+    coop_event_clear(&ev);                             \
+    coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_LOCK) /* both tasks hold the lock while they sleep */
+static coop_lock_t lock;
+#define T1_INIT (void)coop_lock_init(&lock);
+#define T1_STEP                                        \
+    AWAIT_LOCK(&lock);                                 \
+    AWAIT_SLEEP_MS(10);                                \
+    (void)coop_lock_release(&lock);
+#define T2_BODY                                        \
+    AWAIT_LOCK(&lock);                                 \
+    coop_pin_toggle(BOARD_LED2);                       \
+    AWAIT_SLEEP_MS(300);                               \
+    (void)coop_lock_release(&lock);
+
+#elif defined(FEAT_SEM)
+static coop_sem_t sem;
+#define T1_INIT (void)coop_sem_init(&sem, 1, 1);
+#define T1_STEP                                        \
+    AWAIT_SEM(&sem);                                   \
+    AWAIT_SLEEP_MS(10);                                \
+    (void)coop_sem_release(&sem);
+#define T2_BODY                                        \
+    AWAIT_SEM(&sem);                                   \
+    coop_pin_toggle(BOARD_LED2);                       \
+    AWAIT_SLEEP_MS(300);                               \
+    (void)coop_sem_release(&sem);
+
+#elif defined(FEAT_QUEUE) /* task 1 puts its blink count, task 2 gets it */
+COOP_QUEUE_DEFINE(q, uint8_t, 4);
+static uint8_t got;
+#define T1_STEP AWAIT_PUT(&q, &n1);
+#define T2_BODY                                        \
+    AWAIT_GET(&q, &got);                               \
+    if (got & 1u) coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_FLAG)
+COOP_FLAG_DEFINE(flag);
+PROBE_ISR() { coop_flag_set(&flag); }
+#define T1_INIT (void)probe_irq_on();
+#define T2_BODY                                        \
+    AWAIT_FLAG(&flag);                                 \
+    if (coop_flag_take(&flag)) coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_COUNTER)
+COOP_COUNTER_DEFINE(counter);
+PROBE_ISR() { coop_counter_add(&counter, 1); }
+#define T1_INIT (void)probe_irq_on();
+#define T2_BODY                                        \
+    AWAIT_COUNTER(&counter);                           \
+    if (coop_counter_take(&counter) > 1) coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_RING)
+COOP_RING_DEFINE(ring, uint8_t, 4);
+static uint8_t isr_n, popped;
+PROBE_ISR()
+{
+    isr_n++;
+    (void)coop_ring_push(&ring, &isr_n);
+}
+#define T1_INIT (void)probe_irq_on();
+#define T2_BODY                                        \
+    AWAIT_RING(&ring);                                 \
+    while (coop_ring_pop(&ring, &popped))              \
+        if (popped & 1u) coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_KEYS) /* one button, polled every 5 ms, 20 ms debounce */
+static coop_keys_t keys;
+static coop_keys_slot_t slots[1];
+static coop_keys_event_t events[4];
+static coop_keys_task_t scanner;
+static const coop_pin_t pins[1] = { BOARD_BUTTON1 };
+static coop_keys_event_t kev;
+#define T1_INIT                                                        \
+    coop_pin_input(BOARD_BUTTON1, COOP_PULL_UP);                       \
+    (void)coop_keys_init(&keys, slots, 1, events, 4, false, 20);       \
+    (void)coop_keys_poll_spawn(&loop, &scanner, &keys, 5, coop_keys_read_pins, pins);
+#define T2_BODY                                        \
+    AWAIT_KEYS(&keys);                                 \
+    while (coop_keys_get(&keys, &kev))                 \
+        if (kev.kind == COOP_KEYS_PRESSED) coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_EDGES) /* falling edges of an interrupt pin, counted */
+static coop_edges_t edges;
+PROBE_ISR() { coop_edges_report(&edges, probe_irq_level()); }
+#define T1_INIT                                        \
+    (void)coop_edges_init(&edges, COOP_EDGES_FALL);    \
+    (void)probe_irq_on();
+#define T2_BODY                                        \
+    AWAIT_EDGES(&edges);                               \
+    if (coop_edges_take(&edges) > 1) coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_BASE) || defined(FEAT_EMPTY)
+#define T2_BODY                                        \
+    coop_pin_toggle(BOARD_LED2);                       \
+    AWAIT_SLEEP_MS(300);
+#else
+#error "features.c: build with one -DFEAT_<NAME> (see the top of this file)"
+#endif
+
+#ifndef T1_INIT
+#define T1_INIT
+#endif
+#ifndef T1_STEP
+#define T1_STEP
+#endif
+#ifndef T2_FINALLY
+#define T2_FINALLY
+#endif
+
+#ifndef FEAT_EMPTY
+static coop_status_t t1_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    for (;;) {
+        coop_pin_toggle(BOARD_LED1);
+        n1++;
+        T1_STEP
+        AWAIT_SLEEP_MS(500);
+    }
+    ASYNC_END;
+}
+
+static coop_status_t t2_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    for (;;) {
+        T2_BODY
+    }
+    T2_FINALLY
+    ASYNC_END;
+}
+#endif
+
+int main(void)
+{
+    coop_board_init();
+#ifdef FEAT_EMPTY
+    for (;;) {
+    }
+#else
+    coop_pin_output(BOARD_LED1, false);
+    coop_pin_output(BOARD_LED2, false);
+    (void)coop_loop_init(&loop);
+    T1_INIT
+    (void)coop_task_spawn(&loop, &t1, t1_fn);
+    (void)coop_task_spawn(&loop, &t2, t2_fn);
+    return coop_loop_run(&loop) == COOP_OK ? 0 : 1;
+#endif
+}
