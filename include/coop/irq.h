@@ -405,14 +405,20 @@ void coop_priv_ring_posted(coop_call_t *call)
  * been woken at once); when it runs again it takes what is there. So a task
  * `for (;;) { AWAIT_FLAG(&f); ... }` whose interrupt sets f again within
  * each turn lets timers fire and every other task run between turns.
- * Returns true when the running task may take now (q woke it). */
-static bool coop_priv_irq_turn(coop_waitq_t *q)
+ * coop_priv_irq_turn: true when the running task may take now (q woke it,
+ * or it was sent to the back once already); coop_priv_irq_defer sends it. */
+static bool coop_priv_irq_turn(const coop_waitq_t *q)
+{
+    return coop_priv_woken(coop_task_current(), q);
+}
+
+static coop_status_t coop_priv_irq_defer(coop_waitq_t *q)
 {
     coop_task_t *self = coop_task_current();
-    if (self == NULL || coop_priv_woken(self, q))
-        return true;
+    if (self == NULL)
+        return coop_priv_wait_in(q); /* (asserts: only a task can wait) */
     self->u.q.waitq = q;
-    return false;
+    return COOP_YIELDED;
 }
 
 /* A wait on an object whose call has no function: never initialised. */
@@ -428,14 +434,14 @@ coop_status_t coop_priv_flag_wait(coop_flag_t *flag)
     coop_count_t n;
     if (COOP_PRIV_UNLIKELY(flag->call.fn == NULL))
         return coop_priv_uninit_wait();
-    if (coop_flag_is_set(flag)) {
-        if (!coop_priv_irq_turn(&flag->waiters))
-            return COOP_YIELDED;
+    if (coop_priv_irq_turn(&flag->waiters)) { /* woken by a set: take (one step) */
         n = coop_flag_take(flag);
         if (n != 0) {
             flag->taken = n;
             return coop_priv_woke();
         }
+    } else if (coop_flag_is_set(flag)) {
+        return coop_priv_irq_defer(&flag->waiters);
     }
     /* a set from here on posts the flag's call, which runs after this task
      * has returned to the loop, parked: it cannot be missed */
@@ -446,11 +452,9 @@ coop_status_t coop_priv_counter_wait(coop_counter_t *counter)
 {
     if (COOP_PRIV_UNLIKELY(counter->call.fn == NULL))
         return coop_priv_uninit_wait();
-    if (coop_counter_read(counter) != 0) {
-        if (!coop_priv_irq_turn(&counter->waiters))
-            return COOP_YIELDED;
-        return coop_priv_woke();
-    }
+    if (coop_counter_read(counter) != 0)
+        return coop_priv_irq_turn(&counter->waiters) ? coop_priv_woke()
+                                                    : coop_priv_irq_defer(&counter->waiters);
     return coop_priv_wait_in(&counter->waiters);
 }
 
@@ -458,11 +462,9 @@ coop_status_t coop_priv_ring_wait(coop_ring_t *ring)
 {
     if (COOP_PRIV_UNLIKELY(ring->call.fn == NULL))
         return coop_priv_uninit_wait();
-    if (coop_ring_count(ring) != 0) {
-        if (!coop_priv_irq_turn(&ring->waiters))
-            return COOP_YIELDED;
-        return coop_priv_woke();
-    }
+    if (coop_ring_count(ring) != 0)
+        return coop_priv_irq_turn(&ring->waiters) ? coop_priv_woke()
+                                                 : coop_priv_irq_defer(&ring->waiters);
     return coop_priv_wait_in(&ring->waiters);
 }
 
