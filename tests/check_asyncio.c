@@ -16,6 +16,11 @@
 
 #define T0 ((coop_tick_t)2000)
 
+struct child { /* a child coroutine's state */
+    coop_lc_t lc;
+    int id;
+    uint32_t ms, ms2;
+};
 struct job {
     coop_task_t task;
     int id;
@@ -24,11 +29,7 @@ struct job {
     size_t nsteps, k;
     int rc;
     uint32_t ms, ms2; /* lengths the task's body uses */
-    struct child {
-        coop_lc_t lc;
-        int id;
-        uint32_t ms, ms2;
-    } child;
+    struct child child;
 };
 #define SCENARIO_NJOBS 4
 #define SCENARIO_MAX_EV 64
