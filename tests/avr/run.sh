@@ -25,6 +25,7 @@ for ex in blink1 blink2 interval_buttons irq_alert press_alert; do
   "${AVRCC[@]}" -flto '-DCOOP_PORT="avr.h"' "examples/$ex/main.c" -o "$BUILD/$ex.elf"
 done
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/stress.c -o "$BUILD/stress.elf"
+"${AVRCC[@]}" "${MMCU[@]}" tests/avr/storm.c -o "$BUILD/storm.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=8 \
     -DCOOP_VIRTUAL_PINS=8 tests/avr/unit.c -o "$BUILD/unit-16.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_LEVELS=0 \
@@ -46,6 +47,9 @@ if [ "${1:-}" = bench ]; then
       'NR==2{printf "%-44s %8d %8d %8d %8d\n", n, $1 + $2, $2 + $3, st, $2 + $3 + st}'
   done
   "$H" bench "$BUILD/bench.elf" | sed -n 's/^bench avr  //p'
+  echo "INT0 storms beside two blinkers and three consumers (harness storm $BUILD/storm.elf): per phase,"
+  echo "edges merged by the hardware's one pending flag, the handler's share of the CPU, lateness and waits"
+  "$H" storm "$BUILD/storm.elf" | grep -E '^     ' | sed 's/^     /  /'
   echo "(cycles: simavr, $BUILD/harness bench $BUILD/bench.elf; RAM = data + bss + the stack bound of a run in simavr)"
   exit 0
 fi
@@ -82,6 +86,7 @@ runit buttons "$BUILD/interval_buttons.elf"
 runit irq_alert "$BUILD/irq_alert.elf"
 runit press_alert "$BUILD/press_alert.elf"
 runit stress "$BUILD/stress.elf"
+runit storm "$BUILD/storm.elf"
 runit unit "$BUILD/unit-16.elf"
 runit unit "$BUILD/unit-16-list.elf"
 runit unit "$BUILD/unit-32-goto.elf"
