@@ -18,6 +18,8 @@
  *                    bursts beside two blinkers and counter, flag and ring
  *                    tasks: each toggle in its tick, no task starved, edges
  *                    merged by the hardware counted per rate
+ *   wrap             tests/avr/wrap.c: 80 s on the real tick, across the
+ *                    16-bit wrap: chained 40 s sleeps and a blinker exact
  *   unit             tests/avr/unit.c: parses "N passed, M failed"
  *   bench            tests/avr/bench.c: cycles between GPIOR0 markers, and
  *                    from an INT0 edge to the task's first instruction
@@ -765,6 +767,38 @@ static void mode_storm(void)
           late_a, late_b, wakes_a, wakes_b, off_a, off_b);
 }
 
+/* wrap: tests/avr/wrap.c, 80.5 s on the real Timer0 tick (16-bit ticks wrap
+ * at 65.536 s): two chained 40 s sleeps end 40 000 and 80 000 ms after
+ * their start (+- 1 tick, in cycles), the loop's ticks say the same across
+ * the wrap, and LED1's 1000 ms half periods stay exact through it. */
+static void mode_wrap(void)
+{
+    unsigned t0 = 0, t1 = 0, t2 = 0;
+    const char *line;
+    uint64_t m0, m1, m2;
+    int state, n;
+    watch_pin('B', 5);
+    state = run(MS(82000));
+    check(state == cpu_Done, "wrap: firmware stopped after %.1f s simulated", (double)avr->cycle / (double)F_HZ);
+    m0 = mark(0x11);
+    m1 = mark(0x12);
+    m2 = mark(0x13);
+    check(m0 && m1 > m0 && m2 > m1, "wrap: the sleeps began and ended (markers)");
+    if (m0 && m1 > m0 && m2 > m1) {
+        int64_t d1 = (int64_t)(m1 - m0) - (int64_t)MS(40000), d2 = (int64_t)(m2 - m0) - (int64_t)MS(80000);
+        check(d1 > -(int64_t)MS(1) && d1 < (int64_t)MS(1) && d2 > -(int64_t)MS(1) && d2 < (int64_t)MS(1),
+              "wrap: the chained 40 s sleeps ended at %.3f and %.3f s (+- 1 tick)", (double)(m1 - m0) / (double)F_HZ,
+              (double)(m2 - m0) / (double)F_HZ);
+    }
+    line = strstr(uart, "wrap t0=");
+    n = line ? sscanf(line, "wrap t0=%u t1=%u t2=%u", &t0, &t1, &t2) : 0;
+    check(n == 3 && ((t1 - t0) & 0xffffu) == 40000u && ((t2 - t0) & 0xffffu) == (80000u & 0xffffu) &&
+              t2 < t1,
+          "wrap: the loop's ticks %u -> %u -> %u: 40000 apart each, across the wrap (UART: \"%s\")", t0, t1, t2,
+          uart);
+    check_blink("wrap LED1", 'B', 5, 40, 1000);
+}
+
 static void mode_unit(void)
 {
     unsigned long passed = 0, failed = 0;
@@ -904,7 +938,7 @@ int main(int argc, char **argv)
 {
     const char *mode;
     if (argc != 3) {
-        fprintf(stderr, "usage: harness blink1|blink2|buttons|irq_alert|press_alert|stress|storm|unit|bench firmware.elf\n");
+        fprintf(stderr, "usage: harness blink1|blink2|buttons|irq_alert|press_alert|stress|storm|wrap|unit|bench firmware.elf\n");
         return 2;
     }
     mode = argv[1];
@@ -921,6 +955,8 @@ int main(int argc, char **argv)
         mode_press_alert();
     else if (strcmp(mode, "stress") == 0)
         mode_stress();
+    else if (strcmp(mode, "wrap") == 0)
+        mode_wrap();
     else if (strcmp(mode, "storm") == 0)
         mode_storm();
     else if (strcmp(mode, "unit") == 0)

@@ -26,6 +26,7 @@ for ex in blink1 blink2 interval_buttons irq_alert press_alert; do
 done
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/stress.c -o "$BUILD/stress.elf"
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/storm.c -o "$BUILD/storm.elf"
+"${AVRCC[@]}" "${MMCU[@]}" tests/avr/wrap.c -o "$BUILD/wrap.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=8 \
     -DCOOP_VIRTUAL_PINS=8 tests/avr/unit.c -o "$BUILD/unit-16.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_LEVELS=0 \
@@ -87,6 +88,7 @@ runit irq_alert "$BUILD/irq_alert.elf"
 runit press_alert "$BUILD/press_alert.elf"
 runit stress "$BUILD/stress.elf"
 runit storm "$BUILD/storm.elf"
+runit wrap "$BUILD/wrap.elf"
 runit unit "$BUILD/unit-16.elf"
 runit unit "$BUILD/unit-16-list.elf"
 runit unit "$BUILD/unit-32-goto.elf"
