@@ -20,6 +20,8 @@
  *                    merged by the hardware counted per rate
  *   wrap             tests/avr/wrap.c: 80 s on the real tick, across the
  *                    16-bit wrap: chained 40 s sleeps and a blinker exact
+ *   latency1/3       tests/avr/latency.c (a flag; a flag, counter and ring):
+ *                    INT0 edge -> task cycles, min/median/p99/max
  *   unit             tests/avr/unit.c: parses "N passed, M failed"
  *   bench            tests/avr/bench.c: cycles between GPIOR0 markers, and
  *                    from an INT0 edge to the task's first instruction
@@ -619,17 +621,20 @@ static void gpior1_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *param)
 }
 
 static uint64_t int0_entered;
+static size_t started; /* phases begun */
 static void storm_int0_running(struct avr_irq_t *irq, uint32_t value, void *param)
 {
     (void)irq;
     (void)param;
+    /* an interrupt belongs to the phase begun last (its edges' phase: a
+     * late one may run in the quiet gap after it) */
     if (value) {
         int0_runs++;
         int0_entered = avr->cycle;
-        if (cur_phase < NPHASES && in_phase(cur_phase, avr->cycle))
-            meas[cur_phase].runs++;
-    } else if (cur_phase < NPHASES && int0_entered != 0 && in_phase(cur_phase, avr->cycle)) {
-        meas[cur_phase].isr_cycles += avr->cycle - int0_entered;
+        if (started != 0)
+            meas[started - 1].runs++;
+    } else if (started != 0 && int0_entered != 0) {
+        meas[started - 1].isr_cycles += avr->cycle - int0_entered;
     }
 }
 
@@ -648,6 +653,7 @@ static avr_cycle_count_t storm_timer(avr_t *a, avr_cycle_count_t when, void *par
     if (m->start == 0) {
         drive('D', 4, p->light);
         m->start = a->cycle;
+        started = cur_phase + 1;
         burst_i = 0;
         burst_start = a->cycle;
     }
@@ -799,6 +805,61 @@ static void mode_wrap(void)
     check_blink("wrap LED1", 'B', 5, 40, 1000);
 }
 
+/* latency: tests/avr/latency.c. LAT_N falling edges on PD2, each 2..4 ms
+ * after the last at a pseudo-random cycle (any phase of the tick); the
+ * cycles from each edge to the flag task's GPIOR2 write, as min, median,
+ * p99 and max. `what` names the firmware's handler. */
+#define GPIOR2_ADDR 0x4b /* data-space address (I/O 0x2b) */
+#define LAT_N 1000
+static uint64_t lat_edge[LAT_N], lat[LAT_N];
+static size_t lat_sent, lat_got;
+
+static void gpior2_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *param)
+{
+    (void)param;
+    a->data[addr] = v;
+    if (lat_got < lat_sent && lat_got < LAT_N)
+        lat[lat_got] = a->cycle - lat_edge[lat_got];
+    lat_got++;
+}
+
+static avr_cycle_count_t lat_timer(avr_t *a, avr_cycle_count_t when, void *param)
+{
+    (void)param;
+    if (pd2_level == 0) { /* release, then the next edge */
+        pd2_level = 1;
+        drive('D', 2, 1);
+        return lat_sent < LAT_N ? when + MS(2) + rnd() % MS(2) : 0;
+    }
+    lat_edge[lat_sent++] = a->cycle;
+    pd2_level = 0;
+    drive('D', 2, 0);
+    return when + MS(1);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void mode_latency(const char *what)
+{
+    drive('D', 2, 1);
+    pd2_level = 1;
+    avr_register_io_write(avr, GPIOR2_ADDR, gpior2_write, NULL);
+    run(MS(10));
+    avr_cycle_timer_register(avr, MS(1) + 333, lat_timer, NULL);
+    run(avr->cycle + MS(4 * LAT_N + 100));
+    check(lat_sent == LAT_N && lat_got == LAT_N, "latency: %zu edges, %zu task wakes", lat_sent, lat_got);
+    if (lat_got == LAT_N) {
+        qsort(lat, LAT_N, sizeof lat[0], cmp_u64);
+        printf("bench avr  INT0 edge -> waiting task, %-15s cycles: min %llu, median %llu, p99 %llu, max %llu "
+               "(%d edges)\n", what, (unsigned long long)lat[0], (unsigned long long)lat[LAT_N / 2],
+               (unsigned long long)lat[LAT_N * 99 / 100], (unsigned long long)lat[LAT_N - 1], LAT_N);
+    }
+}
+
 static void mode_unit(void)
 {
     unsigned long passed = 0, failed = 0;
@@ -938,7 +999,7 @@ int main(int argc, char **argv)
 {
     const char *mode;
     if (argc != 3) {
-        fprintf(stderr, "usage: harness blink1|blink2|buttons|irq_alert|press_alert|stress|storm|wrap|unit|bench firmware.elf\n");
+        fprintf(stderr, "usage: harness blink1|blink2|buttons|irq_alert|press_alert|stress|storm|wrap|latency1|latency3|unit|bench firmware.elf\n");
         return 2;
     }
     mode = argv[1];
@@ -955,6 +1016,10 @@ int main(int argc, char **argv)
         mode_press_alert();
     else if (strcmp(mode, "stress") == 0)
         mode_stress();
+    else if (strcmp(mode, "latency1") == 0)
+        mode_latency("1 object");
+    else if (strcmp(mode, "latency3") == 0)
+        mode_latency("3 objects");
     else if (strcmp(mode, "wrap") == 0)
         mode_wrap();
     else if (strcmp(mode, "storm") == 0)

@@ -2,7 +2,8 @@
 # tests/avr/run.sh - build the AVR firmware and the simavr harness, run the checks.
 #
 #   tests/avr/run.sh          make test-avr: examples, stress, unit tests in simavr
-#   tests/avr/run.sh bench    make bench's AVR section: sizes and cycle counts
+#   tests/avr/run.sh bench    make bench's AVR section: sizes, cycle counts, the edge -> task
+#                             latency distribution, the storm figures
 #
 # Firmware: atmega328p at 16 MHz, -Os, C99, warnings as errors. Test firmware
 # carries an AVR_MCU section (simavr reads the chip and clock from it); it
@@ -34,6 +35,9 @@ done
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=32 -DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=16 \
     -DCOOP_VIRTUAL_PINS=8 -DCOOP_LC=COOP_LC_GOTO tests/avr/unit.c -o "$BUILD/unit-32-goto.elf"
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/bench.c -o "$BUILD/bench.elf"
+for n in 1 3; do
+  "${AVRCC[@]}" "${MMCU[@]}" -DOBJECTS=$n tests/avr/latency.c -o "$BUILD/latency-$n.elf"
+done
 
 H="$BUILD/harness"
 if [ "${1:-}" = bench ]; then
@@ -48,6 +52,7 @@ if [ "${1:-}" = bench ]; then
       'NR==2{printf "%-44s %8d %8d %8d %8d\n", n, $1 + $2, $2 + $3, st, $2 + $3 + st}'
   done
   "$H" bench "$BUILD/bench.elf" | sed -n 's/^bench avr  //p'
+  for n in 1 3; do "$H" latency$n "$BUILD/latency-$n.elf" | sed -n 's/^bench avr  //p'; done
   echo "INT0 storms beside two blinkers and three consumers (harness storm $BUILD/storm.elf): per phase,"
   echo "edges merged by the hardware's one pending flag, the handler's share of the CPU, lateness and waits"
   "$H" storm "$BUILD/storm.elf" | grep -E '^     ' | sed 's/^     /  /'
