@@ -18,6 +18,9 @@
  *                    bursts beside two blinkers and counter, flag and ring
  *                    tasks: each toggle in its tick, no task starved, edges
  *                    merged by the hardware counted per rate
+ *   keys, keys_busy  tests/avr/keys.c (without, with -DBUSY): three keys on
+ *                    INT0, INT1 and a pin change; chatter, exact and short
+ *                    pulses, edges near tick boundaries: events and ticks
  *   wrap             tests/avr/wrap.c: 80 s on the real tick, across the
  *                    16-bit wrap: chained 40 s sleeps and a blinker exact
  *   latency1/3       tests/avr/latency.c (a flag; a flag, counter and ring):
@@ -860,6 +863,83 @@ static void mode_latency(const char *what)
     }
 }
 
+/* keys: tests/avr/keys.c (BUSY or not). Edges are placed by tick (from the
+ * firmware's origin) and a cycle offset into it, at least 300 cycles from a
+ * tick boundary so that each edge's stamp is known; the expected events
+ * follow the rule of coop/keys.h from those stamps. */
+#define KT(tick, off) (origin + (uint64_t)(tick) * TICK_CYCLES + (uint64_t)(off))
+static uint64_t busy_from[64], busy_to[64];
+static size_t nbusy;
+
+static void busy_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *param)
+{
+    (void)param;
+    a->data[addr] = v;
+    if (v == 1 && nbusy < 64)
+        busy_from[nbusy] = a->cycle;
+    else if (v == 2 && nbusy < 64)
+        busy_to[nbusy++] = a->cycle;
+}
+
+static int during_busy(uint64_t c)
+{
+    size_t i;
+    for (i = 0; i < nbusy; i++)
+        if (c > busy_from[i] && c < busy_to[i])
+            return 1;
+    return 0;
+}
+
+static void mode_keys(int busy)
+{
+    static const char want[] = "key 0 P 1040\nkey 1 P 1040\nkey 0 R 1060\nkey 1 R 1150\n"
+                               "key 2 P 1220\nkey 2 R 1240\nkey 0 P 1419\nkey 0 R 1439\n";
+    uint64_t c;
+    unsigned t;
+    int state, lvl = 1;
+    drive('D', 2, 1);
+    drive('D', 3, 1);
+    drive('D', 4, 1);
+    avr_register_io_write(avr, GPIOR1_ADDR, busy_write, NULL);
+    run(MS(5));
+    origin = mark(0x5a);
+    check(origin != 0, "keys: the firmware marked its tick origin");
+    /* keys 0 and 1 pressed in one tick; key 0 released exactly 20 ticks
+     * later, 3000 cycles into tick 1040 (during the busy task's work) */
+    input_at(KT(1020, 3000), 'D', 2, 0);
+    input_at(KT(1020, 5000), 'D', 3, 0);
+    input_at(KT(1021, 3000), 'D', 4, 0); /* key 2: 19 ticks, nothing */
+    input_at(KT(1040, 3000), 'D', 2, 1);
+    input_at(KT(1040, 4000), 'D', 4, 1);
+    /* key 1: released with 30 ms of chatter, an edge every 50 us (20 a tick),
+     * only on release */
+    for (c = KT(1100, 3000); c < KT(1130, 3000); c += 800) {
+        lvl = !lvl;
+        input_at(c, 'D', 3, lvl == 0 ? 1 : 0);
+    }
+    input_at(KT(1130, 3000), 'D', 3, 1);
+    /* key 2: exactly 20 ticks, released during the busy task's work */
+    input_at(KT(1200, 3000), 'D', 4, 0);
+    input_at(KT(1220, 3000), 'D', 4, 1);
+    /* at the tick boundary: 300 cycles after tick 1300 began, 300 before
+     * tick 1320 (stamp 1319): 19 ticks, nothing; then 300 before 1400 (stamp
+     * 1399) and 300 before 1420 (stamp 1419): 20 ticks, a press */
+    input_at(KT(1300, 300), 'D', 2, 0);
+    input_at(KT(1320, 0) - 300, 'D', 2, 1);
+    input_at(KT(1400, 0) - 300, 'D', 2, 0);
+    input_at(KT(1420, 0) - 300, 'D', 2, 1);
+    inputs_start();
+    state = run(origin + MS(1600));
+    check(state != cpu_Crashed, "keys: ran to tick 1600");
+    check(strcmp(uart, want) == 0, "keys: %s, every event at its tick (UART: \"%s\")",
+          busy ? "with a busy task due on the release ticks" : "without a busy task", uart);
+    if (busy) {
+        t = (unsigned)nbusy;
+        check(t == 26 && during_busy(KT(1040, 3000)) && during_busy(KT(1220, 3000)),
+              "keys: the busy task ran %u times, and was working when keys 0 and 2 were released", t);
+    }
+}
+
 static void mode_unit(void)
 {
     unsigned long passed = 0, failed = 0;
@@ -999,7 +1079,7 @@ int main(int argc, char **argv)
 {
     const char *mode;
     if (argc != 3) {
-        fprintf(stderr, "usage: harness blink1|blink2|buttons|irq_alert|press_alert|stress|storm|wrap|latency1|latency3|unit|bench firmware.elf\n");
+        fprintf(stderr, "usage: harness blink1|blink2|buttons|irq_alert|press_alert|stress|storm|keys|keys_busy|wrap|latency1|latency3|unit|bench firmware.elf\n");
         return 2;
     }
     mode = argv[1];
@@ -1020,6 +1100,10 @@ int main(int argc, char **argv)
         mode_latency("1 object");
     else if (strcmp(mode, "latency3") == 0)
         mode_latency("3 objects");
+    else if (strcmp(mode, "keys") == 0)
+        mode_keys(0);
+    else if (strcmp(mode, "keys_busy") == 0)
+        mode_keys(1);
     else if (strcmp(mode, "wrap") == 0)
         mode_wrap();
     else if (strcmp(mode, "storm") == 0)

@@ -28,6 +28,8 @@ done
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/stress.c -o "$BUILD/stress.elf"
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/storm.c -o "$BUILD/storm.elf"
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/wrap.c -o "$BUILD/wrap.elf"
+"${AVRCC[@]}" "${MMCU[@]}" tests/avr/keys.c -o "$BUILD/keys.elf"
+"${AVRCC[@]}" "${MMCU[@]}" -DBUSY tests/avr/keys.c -o "$BUILD/keys-busy.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=8 \
     -DCOOP_VIRTUAL_PINS=8 tests/avr/unit.c -o "$BUILD/unit-16.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_LEVELS=0 \
@@ -85,7 +87,7 @@ runit() { # mode elf
     failed=$((failed + 1)); sed 's/^/  /' "$BUILD/$1.$(basename "$2" .elf).log"
   fi
 }
-echo "== AVR in simavr: examples (LED edges, UART, sleep), stress, unit tests"
+echo "== AVR in simavr: examples (LED edges, UART, sleep), stress, storms, the tick wrap, keys, unit tests"
 runit blink1 "$BUILD/blink1.elf"
 runit blink2 "$BUILD/blink2.elf"
 runit buttons "$BUILD/interval_buttons.elf"
@@ -94,6 +96,8 @@ runit press_alert "$BUILD/press_alert.elf"
 runit stress "$BUILD/stress.elf"
 runit storm "$BUILD/storm.elf"
 runit wrap "$BUILD/wrap.elf"
+runit keys "$BUILD/keys.elf"
+runit keys_busy "$BUILD/keys-busy.elf"
 runit unit "$BUILD/unit-16.elf"
 runit unit "$BUILD/unit-16-list.elf"
 runit unit "$BUILD/unit-32-goto.elf"
