@@ -120,7 +120,7 @@ test-host: $(BUILD)/test-host
 	@$(BUILD)/test-host
 
 # ---------------------------------------------------------------- stress (host: real signals, a thread)
-STRESS_SRC := tests/runner.c tests/host_impl.c tests/check_stress.c
+STRESS_SRC := tests/runner.c tests/host_impl.c tests/check_stress.c tests/check_storm.c
 define stress_variant
 $(BUILD)/test-stress-$(1): $(STRESS_SRC) $(HEADERS) $(PORTS) tests/suites.h
 	@mkdir -p $(BUILD)
