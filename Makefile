@@ -17,7 +17,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 HEADERS := $(wildcard include/*.h include/coop/*.h)
 PORTS   := $(wildcard ports/*.h)
 # check_host.c and check_stress.c need the real host port: their own runners
-UNIT_TESTS := $(filter-out tests/check_host.c tests/check_stress.c,$(wildcard tests/check_*.c))
+UNIT_TESTS := $(filter-out tests/check_host.c tests/check_stress.c tests/check_storm.c,$(wildcard tests/check_*.c))
 UNIT_SRC   := tests/runner.c tests/virtual_impl.c $(UNIT_TESTS)
 EXAMPLES   := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
 
@@ -124,7 +124,7 @@ test-host: $(BUILD)/test-host
 	@$(BUILD)/test-host
 
 # ---------------------------------------------------------------- stress (host: real signals, a thread)
-STRESS_SRC := tests/runner.c tests/host_impl.c tests/check_stress.c
+STRESS_SRC := tests/runner.c tests/host_impl.c tests/check_stress.c tests/check_storm.c
 define stress_variant
 $(BUILD)/test-stress-$(1): $(STRESS_SRC) $(HEADERS) $(PORTS) tests/suites.h
 	@mkdir -p $(BUILD)

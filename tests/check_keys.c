@@ -70,7 +70,7 @@ static int asserts;
 
 static coop_loop_t g_loop;
 static coop_keys_task_t g_feeder;
-static coop_task_t g_consumer, g_clock, g_counters[3];
+static coop_task_t g_consumer, g_clock, g_counters[3], g_source;
 static coop_edges_t E[3];
 static coop_count_t e_total[3];
 static coop_tick_t e_wakes[3][16];
@@ -130,6 +130,7 @@ static void reset(void)
     memset(&g_feeder, 0, sizeof g_feeder);
     memset(&g_consumer, 0, sizeof g_consumer);
     memset(&g_clock, 0, sizeof g_clock);
+    memset(&g_source, 0, sizeof g_source);
     memset(g_counters, 0, sizeof g_counters);
     memset(E, 0, sizeof E);
     memset(e_total, 0, sizeof e_total);
@@ -276,22 +277,24 @@ START_TEST(test_bounce_active_high)
 }
 END_TEST
 
-/* Glitches shorter than the debounce time (one of 9 ms, a burst of edges, one
- * of exactly 10 ms: gone again when the 10 ms are up) give nothing; 11 ms is a
- * press. */
+/* Glitches shorter than the debounce time (one of 9 ms, a burst of edges)
+ * give nothing; a level seen by scans exactly 10 ms apart held for the
+ * debounce time: a press (at its first scan + 10, the scan that sees it gone),
+ * as is 11 ms. */
 START_TEST(test_glitch_ignored)
 {
     static const struct lv glitches[] = {
         { 100, 0 }, { 109, 1 },                         /* 9 ms */
         { 200, 0 }, { 202, 1 }, { 203, 0 }, { 205, 1 }, /* a burst */
-        { 300, 0 }, { 310, 1 },                         /* exactly 10 ms */
+        { 300, 0 }, { 310, 1 },                         /* exactly 10 ms: a press */
         { 400, 0 }, { 411, 1 },                         /* 11 ms: a press */
     };
-    static const struct want press[] = { { 410, 0, P }, { 421, 0, R } };
+    static const struct want press[] = { { 310, 0, P }, { 320, 0, R },
+                                         { 410, 0, P }, { 421, 0, R } };
     init_keys(&K, slots, 1, queue, 16, false, 10);
-    scan_run(&K, glitches, 8, 1, 0, 399, 1, true);
+    scan_run(&K, glitches, 6, 1, 0, 299, 1, true);
     ck_assert_uint_eq(nrec, 0);
-    scan_run(&K, glitches, NELEM(glitches), 1, 400, 600, 1, true);
+    scan_run(&K, glitches, NELEM(glitches), 1, 300, 600, 1, true);
     expect_events(press, NELEM(press), true);
 }
 END_TEST
@@ -693,6 +696,164 @@ START_TEST(test_edge_task_irq)
 }
 END_TEST
 
+/* ------------------------------------------------------------ exact at the tick */
+
+/* The same pulse, with the update before and after the release edge within
+ * its tick: press at 3020, release at 3040, debounce 20. The level held for
+ * 20 ticks by the stamps, so it counts both ways, at the same times; 19 ticks
+ * do not count either way. */
+START_TEST(test_update_equal_pulse)
+{
+    coop_tick_t next = 0;
+    unsigned late;
+    for (late = 0; late < 2; late++) {
+        static const struct want w[] = { { 3040, 0, P }, { 3060, 0, R } };
+        memset(slots, 0, sizeof slots);
+        init_keys(&K, slots, 1, queue, 16, false, 20);
+        nrec = 0;
+        coop_keys_edge(&K, 0, false, at(3020));
+        ck_assert(coop_keys_update(&K, at(3020), &next));
+        if (!late) /* the loop handles tick 3040 before the edge comes */
+            (void)coop_keys_update(&K, at(3040), &next);
+        coop_keys_edge(&K, 0, true, at(3040));
+        ck_assert(coop_keys_update(&K, at(3040), &next));
+        ck_assert_int_eq(rel(next), 3060);
+        ck_assert(!coop_keys_update(&K, at(3100), &next));
+        drain(&K, at(3100));
+        expect_events(w, NELEM(w), false);
+
+        /* 19 ticks: nothing, however late the update */
+        nrec = 0;
+        coop_keys_edge(&K, 0, false, at(3200));
+        (void)coop_keys_update(&K, at(3200), &next);
+        if (!late)
+            (void)coop_keys_update(&K, at(3219), &next);
+        coop_keys_edge(&K, 0, true, at(3219));
+        ck_assert(!coop_keys_update(&K, late ? at(3300) : at(3219), &next));
+        drain(&K, at(3300));
+        ck_assert_uint_eq(nrec, 0);
+    }
+}
+END_TEST
+
+/* Three keys fed by interrupts, debounce 20 ms: two pressed on the same tick,
+ * one an exact 20 ms pulse (the issue's repro), one with 30 ms of 50 us
+ * chatter on release only (20 edges a tick), one 19 ms pulse (nothing), an
+ * exact pulse on another key later, a glitch in the tick before a deadline,
+ * and a release that ends exactly at the debounce time. Every edge is stamped
+ * with its tick (coop_port_now()), as an ISR does.
+ * Run 0: the edges come late in their tick, after the edge task handled the
+ * tick's deadline (the source task yields first). Run 1: a busy task is due
+ * on every one of those ticks, before the edge task, and the edges come
+ * during its work (0.9 ms on a chip: it calls the ISR itself), so the edge
+ * task only sees them afterwards. Events and their times are the same, each
+ * delivered on its own tick. Old code: run 1 drops the exact pulses. */
+struct kstep {
+    uint32_t ms;
+    uint8_t key;
+    uint8_t level; /* the level after the last edge of this tick */
+    uint8_t edges; /* edges in this tick, alternating, the last to `level` */
+};
+static struct kstep kscript[96];
+static size_t nkscript, kscript_i;
+static bool g_busy;
+static uint32_t g_busy_runs;
+
+static void kstep_add(uint32_t ms, uint8_t key, uint8_t level, uint8_t edges)
+{
+    ck_assert_uint_lt(nkscript, NELEM(kscript));
+    kscript[nkscript].ms = ms;
+    kscript[nkscript].key = key;
+    kscript[nkscript].level = level;
+    kscript[nkscript].edges = edges;
+    nkscript++;
+}
+
+/* The steps in time order (keys' steps of one tick together). Levels are pin
+ * levels: 0 = pressed (active low). */
+static void build_kscript(void)
+{
+    uint32_t ms;
+    nkscript = 0;
+    kstep_add(3020, 0, 0, 1);                /* key 0 and key 1 pressed on one tick */
+    kstep_add(3020, 1, 0, 1);
+    kstep_add(3021, 2, 0, 1);                /* key 2: 19 ms, nothing */
+    kstep_add(3040, 0, 1, 1);                /* key 0 released: exactly 20 ms */
+    kstep_add(3040, 2, 1, 1);
+    for (ms = 3100; ms < 3130; ms++)         /* key 1: 30 ms of chatter, 20 edges a tick */
+        kstep_add(ms, 1, 0, 20);
+    kstep_add(3130, 1, 1, 1);                /* then released for good */
+    kstep_add(3200, 2, 0, 1);                /* key 2: exactly 20 ms */
+    kstep_add(3220, 2, 1, 1);
+    kstep_add(3300, 0, 0, 1);                /* key 0 pressed; a glitch in tick 3319, */
+    kstep_add(3319, 0, 0, 2);                /* one tick before its deadline */
+    kstep_add(3359, 0, 1, 1);
+    kstep_add(3400, 0, 0, 1);                /* key 0: pressed 20 ms, released 20 ms */
+    kstep_add(3420, 0, 1, 1);
+    kstep_add(3440, 0, 0, 1);
+    kstep_add(3500, 0, 1, 1);
+}
+
+/* An interrupt per edge: the pin moves, the ISR reads it and reports it. */
+static void kscript_apply_tick(coop_tick_t now)
+{
+    while (kscript_i < nkscript && at(kscript[kscript_i].ms) == now) {
+        const struct kstep *k = &kscript[kscript_i++];
+        coop_pin_t pin = (coop_pin_t)(BOARD_BUTTON1 + k->key);
+        unsigned e;
+        for (e = 0; e < k->edges; e++) {
+            uint8_t level = (uint8_t)(k->level ^ ((k->edges - 1u - e) & 1u));
+            coop_virtual_pin_drive(pin, level);
+            coop_keys_edge(&K, k->key, coop_pin_read(pin), coop_port_now());
+        }
+    }
+}
+
+/* Run 0: the edge source, late in each tick. Run 1: the busy task, due on
+ * each tick, the edges arriving during its work. */
+static coop_status_t source_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    while (kscript_i < nkscript) {
+        AWAIT_SLEEP_UNTIL(at(kscript[kscript_i].ms));
+        if (g_busy) {
+            g_busy_runs++;
+        } else {
+            YIELD(); /* every task due on this tick runs first */
+        }
+        kscript_apply_tick(coop_loop_now(coop_task_loop(task)));
+    }
+    ASYNC_END;
+}
+
+START_TEST(test_keys_storm_busy)
+{
+    static const struct want w[] = {
+        { 3040, 0, P }, { 3040, 1, P }, { 3060, 0, R }, { 3150, 1, R },
+        { 3220, 2, P }, { 3240, 2, R }, { 3339, 0, P }, { 3379, 0, R },
+        { 3420, 0, P }, { 3440, 0, R }, { 3460, 0, P }, { 3520, 0, R },
+    };
+    unsigned k;
+    build_kscript();
+    kscript_i = 0;
+    g_busy = _i != 0;
+    g_busy_runs = 0;
+    for (k = 0; k < 3; k++)
+        coop_pin_input((coop_pin_t)(BOARD_BUTTON1 + k), COOP_PULL_UP);
+    init_keys(&K, slots, 3, queue, 64, false, 20);
+    coop_loop_init(&g_loop);
+    /* the source (busy task) first: its timers come before the edge task's */
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &g_source, source_fn), COOP_OK);
+    ck_assert_int_eq(coop_keys_edge_spawn(&g_loop, &g_feeder, &K), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &g_consumer, consumer_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run_until(&g_loop, at(4000)), COOP_ETIMEDOUT);
+    ck_assert_uint_eq(kscript_i, nkscript);
+    ck_assert_uint_eq(g_busy_runs, g_busy ? 43u : 0u); /* one run per tick with edges */
+    expect_events(w, NELEM(w), true);
+    ck_assert_uint_eq(coop_keys_overflows(&K), 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------ edge counter */
 
 START_TEST(test_edges_count)
@@ -842,6 +1003,8 @@ Suite *coop_keys_suite(void)
     tcase_add_test(tc, test_update_edges);
     tcase_add_test(tc, test_poll_task_buttons);
     tcase_add_test(tc, test_edge_task_irq);
+    tcase_add_test(tc, test_update_equal_pulse);
+    tcase_add_loop_test(tc, test_keys_storm_busy, 0, 2);
     tcase_add_test(tc, test_edges_count);
     tcase_add_test(tc, test_edges_irq);
     tcase_add_test(tc, test_misuse);

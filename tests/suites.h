@@ -1,5 +1,6 @@
 /* Suites of the unit runner (virtual clock), the host-port runner and the
- * stress runner (tests/check_stress.c: host port, signals and threads). */
+ * stress runner (tests/check_stress.c: host port, signals and threads;
+ * tests/check_storm.c: storms beside a blinker). */
 #define COOP_UNIT_SUITES \
     COOP_SUITE(async)    \
     COOP_SUITE(time)     \
@@ -17,4 +18,5 @@
     COOP_SUITE(host)
 
 #define COOP_STRESS_SUITES \
-    COOP_SUITE(stress)
+    COOP_SUITE(stress)     \
+    COOP_SUITE(storm)

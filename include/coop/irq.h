@@ -36,6 +36,13 @@
  * interrupt sets f again during work() therefore never starves the others.
  * (asyncio's ThreadSafeFlag.wait returns at once when set; but an interrupt,
  * unlike a task, never stops setting it.) Sets made meanwhile add up.
+ * The rule works at the AWAIT: a consumer that loops on its own, as
+ * `while (coop_ring_pop(&r, &rec)) ...`, never reaches one while the producer
+ * keeps up. Take what was there when the task woke and await again:
+ *     AWAIT_RING(&r);
+ *     for (r_task->n = coop_ring_count(&r); r_task->n > 0; r_task->n--) {
+ *         coop_ring_pop(&r, &r_task->rec); ...
+ *     }
  *
  * Every object is counted, nothing is lost silently: a flag's and a counter's
  * counts saturate at COOP_COUNT_MAX and count the excess in `overflows`; a

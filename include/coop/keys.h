@@ -25,14 +25,25 @@
  *     ISR(INT0_vect) { coop_keys_edge(&keys, 0, PIND & _BV(PD2), coop_port_now()); }
  *     coop_keys_edge_spawn(&loop, &debouncer, &keys); // no polling at all
  *
- * DEBOUNCE. A key's raw level must stay unchanged for the debounce time before
- * the key changes state: a level that is gone again `debounce` ticks after it
- * began (a glitch, contact bounce) is ignored, however many edges it has. The
- * event's time is the instant the key became certain: the start of the steady
- * level + debounce (polling: the first scan that saw the level + debounce;
- * interrupts: the last edge + debounce). It does not depend on when a task
- * happened to notice, so it is exact and repeatable. Debounce 0 takes every
- * level as it comes.
+ * DEBOUNCE, judged from timestamps only. Each edge has a tick: the time the
+ * ISR gave coop_keys_edge, or (polling) the first scan that saw the new level.
+ * A level that begins at an edge stamped t counts if the key's next edge is
+ * stamped t + debounce or later ("debounce 20 ms" at 1 ms ticks: the stamps
+ * of the edge that began the level and of the one that ended it are at least
+ * 20 ticks apart; a level still there at t + 20 is counted then). Shorter
+ * levels (a glitch, contact bounce) are ignored, however many edges they
+ * have. So a pulse whose edges are stamped 3020 and 3040 is a press at 3040
+ * and, if the key then stays up, a release at 3060; stamped 3020 and 3039, it
+ * is nothing; edges within one tick share its stamp and make a level of 0
+ * ticks. The event's time is the start of the level + debounce: it does not
+ * depend on when a task noticed, so it is exact and repeatable, whether the
+ * edge task ran before or after the edge that ends a level, in the same tick
+ * or later. With interrupts this holds while the loop takes the edges at
+ * least once every `debounce` ticks (the edge task is woken by each edge;
+ * only a task that blocks the loop longer breaks it, see TWO WAYS), and for
+ * stamps that reach coop_keys_edge before the clock passes stamp + debounce
+ * (an ISR's coop_port_now() always does). Debounce 0 takes every level as
+ * the loop takes it.
  *
  * EVENTS (coop_keys_event_t: time, key, kind), queued in time order:
  *   COOP_KEYS_PRESSED   the key went down (debounced)
@@ -61,10 +72,13 @@
  *    pin's new level and the time; it only records the key's latest level and
  *    time and posts a call. coop_keys_update(keys, now, &next) then debounces
  *    in the loop; coop_keys_edge_spawn runs a task that calls it when an edge
- *    arrives or a deadline is due. Only each key's latest edge is kept, so the
- *    ISR never overflows; the cost is that a whole press and release made while
- *    the loop was blocked (no task switch for longer than the press) is not
- *    seen. Report a key's level once at start if it may already be pressed.
+ *    arrives or a deadline is due. Per key the ISR keeps only its latest edge
+ *    and the last level that held for the debounce time (judged at the edge
+ *    that ended it, from the two stamps), so it never overflows and stays
+ *    O(1); the cost is that if two levels each held for the debounce time
+ *    while the loop was blocked (no task switch for longer than `debounce`
+ *    ticks), only the later one is seen. Report a key's level once at start
+ *    if it may already be pressed.
  *    While a deadline is pending (debounce, long press, repeat, double-click
  *    window) the edge task wakes at least every `debounce` ticks (1 if 0) so
  *    that it handles a new edge in time; with nothing pending it sleeps until
@@ -80,7 +94,7 @@
  * saturates at COOP_COUNT_MAX and counts the excess in coop_edges_overflows.
  *
  * Memory (caller-owned, nothing allocated): coop_keys_t, plus per key a
- * coop_keys_slot_t (3 ticks), plus the queue (capacity events of a tick and 2
+ * coop_keys_slot_t (4 ticks), plus the queue (capacity events of a tick and 2
  * bytes; capacity a power of two, 1..128). The helper task coop_keys_task_t
  * is a coop_task_t and 4 more fields. A coop_edges_t is a coop_counter_t and a
  * byte. Nothing here except coop_keys_edge and coop_edges_report may be
@@ -128,6 +142,7 @@ typedef struct coop_keys_event {
 /* Per-key state, an array of nkeys that you own (coop_keys_init). */
 typedef struct coop_keys_slot {
     volatile coop_tick_t since; /* when the raw level last changed (the ISR's, fed by edges) */
+    volatile coop_tick_t held;  /* edges: the start of the last level that held (the ISR's) */
     coop_tick_t press;          /* when the last press was confirmed */
     coop_tick_t repeat;         /* the next auto-repeat, while pressed */
 } coop_keys_slot_t;
@@ -139,6 +154,10 @@ typedef struct coop_keys {
     coop_keys_slot_t *slot;
     volatile coop_keys_bits_t isr_down;   /* edges: each key's last reported level, 1 = down */
     volatile coop_keys_bits_t isr_dirty;  /* edges: keys with edges not yet taken */
+    volatile coop_keys_bits_t isr_held;   /* edges: keys with a held level not yet taken */
+    volatile coop_keys_bits_t isr_hdown;  /* edges: that level, 1 = down */
+    coop_keys_bits_t hold;                /* edges: a held level to confirm first */
+    coop_keys_bits_t hold_down;           /* its level */
     coop_keys_bits_t raw;                 /* raw levels as the debouncer last saw them, 1 = down */
     coop_keys_bits_t state;               /* debounced: 1 = pressed */
     coop_keys_bits_t longed;              /* the long press of this press was reported */
@@ -276,9 +295,25 @@ COOP_PRIV_ISR_INLINE void coop_keys_edge(coop_keys_t *keys, uint8_t key, bool le
     bit = (coop_keys_bits_t)(1u << key);
     down = level == (keys->when_pressed != 0);
 #if COOP_PORT_ATOMIC
-    /* time, then level, then the mark (release): the loop takes the mark,
-     * then reads the level, then the time (acquire), so it never pairs a level
-     * with an older time; a newer one only delays, and its mark follows */
+    /* The level this edge ends held for the debounce time (judged from the
+     * two stamps alone): keep its start and level for the loop, which may
+     * not have seen it yet (see DEBOUNCE). One writer per key: the plain
+     * reads of since and of this key's bit are our own. Then the edge: time,
+     * then level, then the mark (release): the loop takes the mark, then
+     * reads the level, then the time (acquire), so it never pairs a level
+     * with an older time; a newer one only delays, and its mark follows. */
+    {
+        coop_tick_t prev = __atomic_load_n(&keys->slot[key].since, __ATOMIC_RELAXED);
+        if (keys->debounce != 0 && (coop_tick_t)(now - prev) >= keys->debounce) {
+            __atomic_store_n(&keys->slot[key].held, prev, __ATOMIC_RELAXED);
+            if (__atomic_load_n(&keys->isr_down, __ATOMIC_RELAXED) & bit)
+                (void)__atomic_fetch_or(&keys->isr_hdown, bit, __ATOMIC_RELEASE);
+            else
+                (void)__atomic_fetch_and(&keys->isr_hdown, (coop_keys_bits_t)~bit,
+                                         __ATOMIC_RELEASE);
+            (void)__atomic_fetch_or(&keys->isr_held, bit, __ATOMIC_RELEASE);
+        }
+    }
     __atomic_store_n(&keys->slot[key].since, now, __ATOMIC_RELAXED);
     if (down)
         (void)__atomic_fetch_or(&keys->isr_down, bit, __ATOMIC_RELEASE);
@@ -288,6 +323,13 @@ COOP_PRIV_ISR_INLINE void coop_keys_edge(coop_keys_t *keys, uint8_t key, bool le
 #else
     {
         coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
+        coop_tick_t prev = keys->slot[key].since;
+        if (keys->debounce != 0 && (coop_tick_t)(now - prev) >= keys->debounce) {
+            keys->slot[key].held = prev; /* the level this edge ends held: see DEBOUNCE */
+            keys->isr_hdown = (coop_keys_bits_t)((keys->isr_hdown & (coop_keys_bits_t)~bit) |
+                                                 (keys->isr_down & bit));
+            keys->isr_held = (coop_keys_bits_t)(keys->isr_held | bit);
+        }
         keys->slot[key].since = now;
         if (down)
             keys->isr_down = (coop_keys_bits_t)(keys->isr_down | bit);
@@ -406,11 +448,16 @@ int coop_keys_init(coop_keys_t *keys, coop_keys_slot_t *slots, uint8_t nkeys,
     keys->slot = slots;
     for (i = 0; i < nkeys; i++) {
         slots[i].since = 0;
+        slots[i].held = 0;
         slots[i].press = 0;
         slots[i].repeat = 0;
     }
     keys->isr_down = 0;
     keys->isr_dirty = 0;
+    keys->isr_held = 0;
+    keys->isr_hdown = 0;
+    keys->hold = 0;
+    keys->hold_down = 0;
     keys->raw = 0;
     keys->state = 0;
     keys->longed = 0;
@@ -460,14 +507,14 @@ int coop_keys_set_repeat(coop_keys_t *keys, uint32_t delay_ms, uint32_t period_m
     return COOP_OK;
 }
 
-/* Key i's raw-level time, read whole (an ISR may write it). */
-static coop_tick_t coop_priv_keys_since(const coop_keys_t *keys, uint8_t i)
+/* A tick an ISR may write (a slot's since or held), read whole. */
+static coop_tick_t coop_priv_keys_load(const volatile coop_tick_t *p)
 {
 #if COOP_PORT_ATOMIC
-    return __atomic_load_n(&keys->slot[i].since, __ATOMIC_ACQUIRE);
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 #else
     coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
-    coop_tick_t t = keys->slot[i].since;
+    coop_tick_t t = *p;
     COOP_PORT_IRQ_RESTORE(s);
     return t;
 #endif
@@ -499,8 +546,11 @@ static uint8_t coop_priv_keys_due(const coop_keys_t *keys, uint8_t i, coop_tick_
             *when = t;
         }
     }
-    if ((keys->raw ^ keys->state) & bit) {
-        t = coop_tick_add(coop_priv_keys_since(keys, i), keys->debounce);
+    if ((keys->hold | (keys->raw ^ keys->state)) & bit) {
+        /* a held level the loop has not confirmed yet comes first: it began
+         * before the raw level did */
+        t = coop_tick_add(coop_priv_keys_load((keys->hold & bit) ? &s->held : &s->since),
+                          keys->debounce);
         if (what == COOP_PRIV_KEYS_NONE || coop_tick_after(*when, t)) {
             what = COOP_PRIV_KEYS_CONFIRM;
             *when = t;
@@ -534,7 +584,8 @@ static void coop_priv_keys_apply(coop_keys_t *keys, uint8_t i, uint8_t what, coo
         keys->armed = (coop_keys_bits_t)(keys->armed & nbit);
     } else if (what == COOP_PRIV_KEYS_WINDOW) {
         keys->armed = (coop_keys_bits_t)(keys->armed & nbit);
-    } else if (keys->raw & bit) { /* CONFIRM: pressed */
+    } else if (((keys->hold & bit) ? keys->hold_down : keys->raw) & bit) { /* CONFIRM: pressed */
+        keys->hold = (coop_keys_bits_t)(keys->hold & nbit);
         keys->state = (coop_keys_bits_t)(keys->state | bit);
         coop_priv_keys_emit(keys, i, COOP_KEYS_PRESSED, when);
         if (keys->armed & bit) { /* the window is still open: it closes at a tie */
@@ -547,6 +598,7 @@ static void coop_priv_keys_apply(coop_keys_t *keys, uint8_t i, uint8_t what, coo
         s->repeat = coop_tick_add(when, keys->repeat_delay);
         keys->longed = (coop_keys_bits_t)(keys->longed & nbit);
     } else { /* CONFIRM: released */
+        keys->hold = (coop_keys_bits_t)(keys->hold & nbit);
         keys->state = (coop_keys_bits_t)(keys->state & nbit);
         coop_priv_keys_emit(keys, i, COOP_KEYS_RELEASED, when);
     }
@@ -592,6 +644,10 @@ bool coop_keys_scan(coop_keys_t *keys, coop_tick_t now, coop_keys_bits_t levels,
     down = (coop_keys_bits_t)((keys->when_pressed ? levels : (coop_keys_bits_t)~levels) &
                               coop_priv_keys_mask(keys));
     changed = (coop_keys_bits_t)(down ^ keys->raw);
+    /* the old levels held until now: what they made due up to now comes
+     * first (a level seen by scans `debounce` ticks apart counts) */
+    if (changed != 0)
+        (void)coop_priv_keys_advance(keys, now, NULL);
     for (i = 0; changed != 0; i++, changed = (coop_keys_bits_t)(changed >> 1))
         if (changed & 1u)
             keys->slot[i].since = now; /* the first scan that saw the new level */
@@ -601,19 +657,24 @@ bool coop_keys_scan(coop_keys_t *keys, coop_tick_t now, coop_keys_bits_t levels,
 
 bool coop_keys_update(coop_keys_t *keys, coop_tick_t now, coop_tick_t *next)
 {
-    coop_keys_bits_t dirty;
+    coop_keys_bits_t dirty, held, hdown;
     /* (assert, then test: as one COOP_PRIV_REFUSE, avr-gcc 5.4 -Os inlines
      * this function into its callers, 314 bytes more in press_alert) */
     COOP_ASSERT(keys != NULL, "coop_keys_update: keys is NULL");
     if (keys == NULL)
         return false;
 #if COOP_PORT_ATOMIC
+    held = __atomic_exchange_n(&keys->isr_held, (coop_keys_bits_t)0, __ATOMIC_ACQUIRE);
+    hdown = __atomic_load_n(&keys->isr_hdown, __ATOMIC_ACQUIRE);
     dirty = __atomic_exchange_n(&keys->isr_dirty, (coop_keys_bits_t)0, __ATOMIC_ACQUIRE);
     if (dirty != 0)
         keys->raw = __atomic_load_n(&keys->isr_down, __ATOMIC_ACQUIRE);
 #else
     {
         coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
+        held = keys->isr_held;
+        hdown = keys->isr_hdown;
+        keys->isr_held = 0;
         dirty = keys->isr_dirty;
         keys->isr_dirty = 0;
         if (dirty != 0)
@@ -621,6 +682,12 @@ bool coop_keys_update(coop_keys_t *keys, coop_tick_t now, coop_tick_t *next)
         COOP_PORT_IRQ_RESTORE(s);
     }
 #endif
+    /* held levels that change the debounced state: confirmed first, at their
+     * start + debounce (a held level equal to the state is already counted) */
+    held = (coop_keys_bits_t)(held & (hdown ^ keys->state));
+    keys->hold = (coop_keys_bits_t)((keys->hold & (coop_keys_bits_t)~held) | held);
+    keys->hold_down = (coop_keys_bits_t)((keys->hold_down & (coop_keys_bits_t)~held) |
+                                         (hdown & held));
     return coop_priv_keys_advance(keys, now, next);
 }
 

@@ -14,6 +14,17 @@
  *                    press resets the count), LED2 flashes per press
  *   stress           tests/avr/stress.c: 10^5 INT0 edges at pseudo-random
  *                    cycle offsets; nothing lost (counter, flag, ring)
+ *   storm            tests/avr/storm.c: INT0 storms at 10k..100k edges/s and
+ *                    bursts beside two blinkers and counter, flag and ring
+ *                    tasks: each toggle in its tick, no task starved, edges
+ *                    merged by the hardware counted per rate
+ *   keys, keys_busy  tests/avr/keys.c (without, with -DBUSY): three keys on
+ *                    INT0, INT1 and a pin change; chatter, exact and short
+ *                    pulses, edges near tick boundaries: events and ticks
+ *   wrap             tests/avr/wrap.c: 80 s on the real tick, across the
+ *                    16-bit wrap: chained 40 s sleeps and a blinker exact
+ *   latency1/3       tests/avr/latency.c (a flag; a flag, counter and ring):
+ *                    INT0 edge -> task cycles, min/median/p99/max
  *   unit             tests/avr/unit.c: parses "N passed, M failed"
  *   bench            tests/avr/bench.c: cycles between GPIOR0 markers, and
  *                    from an INT0 edge to the task's first instruction
@@ -340,6 +351,8 @@ static void check_blink(const char *name, char port, uint8_t bit, unsigned n, un
           half_ms, (long long)worst, (double)worst / (double)MS(1));
 }
 
+static uint64_t mark(uint8_t v);
+
 static void check_sleep(const char *name, double min_fraction)
 {
     double f = (double)slept / (double)avr->cycle;
@@ -488,6 +501,445 @@ static void mode_stress(void)
     }
 }
 
+/* ------------------------------------------------------------ storm */
+/* tests/avr/storm.c. Phases of INT0 edges (PD2 toggled): a fixed rate, or
+ * bursts of `burst` edges `spacing` cycles apart every `period` cycles; with
+ * `light` the harness holds PD4 high and the handler only sets the flag. In
+ * each phase: edges injected, INT0 interrupts run (the rest were merged by
+ * the hardware's single pending flag), the share of the CPU inside INT0, each
+ * blinker toggle's tick against the tick it was due (from the cycle of the
+ * pin change and the firmware's tick origin), and how long each consumer
+ * task waited: the longest gap between two of its runs (GPIOR1 writes) while
+ * a fixed-rate storm feeds it, or from a burst's first edge to its next run.
+ * A judged phase fails if a blinker is more than `late` ticks late or a
+ * consumer waited longer than STARVE_BOUND_MS. */
+#define GPIOR1_ADDR 0x4a /* data-space address (I/O 0x2a) */
+#define TICK_CYCLES 16000u
+#define NTASKS 6
+#define STARVE_BOUND_MS 2
+#define QUIET_MS 50 /* between phases */
+
+struct phase {
+    const char *name;
+    unsigned ms;      /* duration */
+    uint32_t spacing; /* cycles between edges (in a burst) */
+    unsigned burst;   /* edges per burst; 0: a fixed rate */
+    uint32_t period;  /* cycles between burst starts */
+    int light;        /* the handler only sets the flag */
+    int judged;       /* 0: figures only (the handler alone saturates the CPU) */
+    unsigned late;    /* ticks a blinker may be late */
+};
+struct measured {
+    uint64_t start, end, isr_cycles;
+    unsigned long injected, runs, nruns[NTASKS];
+    uint64_t wait[NTASKS];   /* consumers: the longest wait */
+    unsigned late[NTASKS];   /* blinkers: the most ticks late */
+    long lost;               /* ticks the clock lost (tick interrupts held off for a whole tick) */
+    unsigned toggles[NTASKS];
+};
+static const struct phase phases[] = {
+    { "10k edges/s", 300, 1600, 0, 0, 0, 1, 0 },
+    { "33k edges/s", 300, 485, 0, 0, 0, 1, 0 },
+    /* 1 tick: a timer's task joins the run queue behind the consumers that
+     * yielded in the pass before, so it waits up to two passes, ~1.4 ms here
+     * with 34 % of the CPU left (0 ticks once timer-woken tasks go first) */
+    { "50k edges/s", 300, 320, 0, 0, 0, 1, 1 },
+    /* figures only: the handler needs 96 % of the CPU, and INT0 outranks the
+     * tick's interrupt, so the clock itself loses ticks */
+    { "100k edges/s", 300, 160, 0, 0, 0, 0, 0 },
+    { "100k edges/s, flag only", 300, 160, 0, 0, 1, 1, 0 },
+    { "bursts: 32 at 100k/s every 2 ms", 200, 160, 32, 32000, 0, 1, 0 },
+    { "bursts: 16 at 400k/s every 1 ms", 200, 40, 16, 16000, 0, 1, 0 },
+};
+#define NPHASES (sizeof phases / sizeof phases[0])
+static struct measured meas[NPHASES];
+
+static size_t cur_phase;
+static unsigned burst_i;
+static uint64_t burst_start;
+static uint64_t origin; /* the cycle of tick 0 (GPIOR0 = 0x5a) */
+static uint64_t last_run[NTASKS], burst_seen[NTASKS], burst_first;
+/* The port's clock: the cycle at which each tick interrupt (TIMER0_COMPA)
+ * began, from the origin on; tick n of the firmware begins at tick_cycle[n-1]. */
+#define MAX_TICKS 20000
+static uint64_t tick_cycle[MAX_TICKS];
+static size_t nticks;
+
+static void tick_running(struct avr_irq_t *irq, uint32_t value, void *param)
+{
+    (void)irq;
+    (void)param;
+    if (value && nticks < MAX_TICKS)
+        tick_cycle[nticks++] = avr->cycle;
+}
+
+/* Tick interrupts begun up to cycle c. */
+static uint64_t ticks_upto(uint64_t c)
+{
+    size_t lo = 0, hi = nticks;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (tick_cycle[mid] <= c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The firmware's tick at cycle c: tick interrupts begun since the origin. */
+static uint64_t tick_at(uint64_t c)
+{
+    return ticks_upto(c) - ticks_upto(origin);
+}
+static int storm_done;
+
+static int in_phase(size_t i, uint64_t c)
+{
+    return meas[i].start != 0 && c > meas[i].start && (meas[i].end == 0 || c <= meas[i].end);
+}
+
+static void gpior1_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *param)
+{
+    size_t i;
+    (void)param;
+    a->data[addr] = v;
+    if (v == 0 || v >= NTASKS)
+        return;
+    for (i = 0; i < NPHASES; i++) {
+        struct measured *m = &meas[i];
+        if (!in_phase(i, a->cycle))
+            continue;
+        m->nruns[v]++;
+        if (v >= 3 && phases[i].burst == 0 && a->cycle > m->start + MS(1) && last_run[v] != 0 &&
+            a->cycle - last_run[v] > m->wait[v])
+            m->wait[v] = a->cycle - last_run[v]; /* the storm feeds it all along */
+        if (v >= 3 && phases[i].burst != 0 && burst_first != 0 && burst_seen[v] != burst_first) {
+            burst_seen[v] = burst_first; /* its first run since this burst began */
+            if (a->cycle - burst_first > m->wait[v])
+                m->wait[v] = a->cycle - burst_first;
+        }
+    }
+    last_run[v] = a->cycle;
+}
+
+static uint64_t int0_entered;
+static size_t started; /* phases begun */
+static void storm_int0_running(struct avr_irq_t *irq, uint32_t value, void *param)
+{
+    (void)irq;
+    (void)param;
+    /* an interrupt belongs to the phase begun last (its edges' phase: a
+     * late one may run in the quiet gap after it) */
+    if (value) {
+        int0_runs++;
+        int0_entered = avr->cycle;
+        if (started != 0)
+            meas[started - 1].runs++;
+    } else if (started != 0 && int0_entered != 0) {
+        meas[started - 1].isr_cycles += avr->cycle - int0_entered;
+    }
+}
+
+static avr_cycle_count_t storm_timer(avr_t *a, avr_cycle_count_t when, void *param)
+{
+    const struct phase *p;
+    struct measured *m;
+    (void)param;
+    if (cur_phase >= NPHASES) {
+        drive('D', 3, 0); /* report */
+        storm_done = 1;
+        return 0;
+    }
+    p = &phases[cur_phase];
+    m = &meas[cur_phase];
+    if (m->start == 0) {
+        drive('D', 4, p->light);
+        m->start = a->cycle;
+        started = cur_phase + 1;
+        burst_i = 0;
+        burst_start = a->cycle;
+    }
+    if (a->cycle >= m->start + MS(p->ms)) {
+        m->end = a->cycle;
+        cur_phase++;
+        return when + MS(QUIET_MS);
+    }
+    if (p->burst != 0 && burst_i == 0)
+        burst_first = a->cycle;
+    pd2_level = !pd2_level;
+    drive('D', 2, pd2_level);
+    m->injected++;
+    stress_edges++;
+    if (p->burst == 0 || ++burst_i < p->burst)
+        return when + p->spacing;
+    burst_i = 0;
+    burst_start += p->period;
+    return burst_start > when ? burst_start : when + 1;
+}
+
+/* Each toggle of a blinker (every `period` ticks from tick 0) against its
+ * due tick, per phase: a toggle belongs to the firmware's tick in which it
+ * happened (tick interrupts seen so far). */
+static void blinker_ticks(uint8_t id, uint8_t bit, unsigned period, unsigned *off_tick)
+{
+    size_t k = pin_edges('B', bit, sel, MAX_EDGES), i, ph;
+    for (i = 0; i < k; i++) {
+        uint64_t due = (uint64_t)period * (i + 1);
+        uint64_t in = tick_at(sel[i].cycle);
+        unsigned late = in > due ? (unsigned)(in - due) : 0;
+        if (in < due)
+            late = 99; /* early: a wheel error */
+        if (late != 0)
+            (*off_tick)++;
+        for (ph = 0; ph < NPHASES; ph++)
+            if (in_phase(ph, sel[i].cycle)) {
+                meas[ph].toggles[id]++;
+                if (late > meas[ph].late[id])
+                    meas[ph].late[id] = late;
+            }
+    }
+}
+
+static void mode_storm(void)
+{
+    static const char *const task_name[NTASKS] = { "", "blink_a", "blink_b", "counter", "flag", "ring" };
+    unsigned long isr = 0, counter = 0, flag = 0, pushed = 0, popped = 0, over = 0, added = 0, offered = 0;
+    unsigned late_a = 99, late_b = 99, wakes_a = 0, wakes_b = 0, asserts = 99, off_a = 0, off_b = 0;
+    const char *line;
+    size_t i, t;
+    int state, n;
+    watch_pin('B', 5);
+    watch_pin('B', 4);
+    drive('D', 2, 1);
+    drive('D', 3, 1);
+    drive('D', 4, 0);
+    avr_register_io_write(avr, GPIOR1_ADDR, gpior1_write, NULL);
+    avr_irq_register_notify(avr_get_interrupt_irq(avr, 1 /* INT0 */) + AVR_INT_IRQ_RUNNING,
+                            storm_int0_running, NULL);
+    avr_irq_register_notify(avr_get_interrupt_irq(avr, 14 /* TIMER0_COMPA */) + AVR_INT_IRQ_RUNNING,
+                            tick_running, NULL);
+    run(MS(5)); /* set up: the tick origin is written */
+    origin = mark(0x5a);
+    check(origin != 0, "storm: the firmware marked its tick origin");
+    avr_cycle_timer_register(avr, MS(20), storm_timer, NULL);
+    state = run(avr->cycle + MS(5000));
+    check(state == cpu_Done && storm_done, "storm: firmware reported and stopped (%.0f ms simulated)",
+          (double)avr->cycle / (double)MS(1));
+    for (i = 0; i < NPHASES; i++) /* the clock: ticks it counted against cycles elapsed */
+        meas[i].lost = (long)((meas[i].end - meas[i].start) / TICK_CYCLES) -
+                       (long)(tick_at(meas[i].end) - tick_at(meas[i].start));
+    blinker_ticks(1, 5, 5, &off_a);
+    blinker_ticks(2, 4, 3, &off_b);
+    for (i = 0; i < NPHASES; i++) {
+        const struct phase *p = &phases[i];
+        struct measured *m = &meas[i];
+        int ok = 1;
+        printf("     %-32s edges %5lu, INT0 ran %5lu, merged %5lu (%4.1f %%), INT0 %4.1f %% of the CPU "
+               "(%3.0f cycles a run)\n", p->name, m->injected, m->runs, m->injected - m->runs,
+               m->injected ? 100.0 * (double)(m->injected - m->runs) / (double)m->injected : 0.0,
+               100.0 * (double)m->isr_cycles / (double)(m->end - m->start),
+               m->runs ? (double)m->isr_cycles / (double)m->runs : 0.0);
+        printf("     %-32s clock lost %ld ticks; blinkers late at most %u, %u ticks (%u, %u toggles); "
+               "longest wait, ms:", "", m->lost, m->late[1], m->late[2], m->toggles[1], m->toggles[2]);
+        for (t = 3; t < NTASKS; t++) {
+            printf(" %s %.2f (%lu runs)", task_name[t], (double)m->wait[t] / (double)MS(1), m->nruns[t]);
+            if ((!p->light || t == 4) && (m->nruns[t] == 0 || m->wait[t] > MS(STARVE_BOUND_MS)))
+                ok = 0; /* (flag only: the counter and the ring are not fed) */
+        }
+        printf("\n");
+        for (t = 1; t <= 2; t++)
+            if (m->toggles[t] == 0 || m->late[t] > p->late)
+                ok = 0;
+        if (m->lost > 1 || m->lost < -1) /* (a phase's ends cut ticks: +-1) */
+            ok = 0;
+        if (p->judged)
+            check(ok, "storm: %s: clock exact, blinkers at most %u tick late, consumers waited at most %u ms",
+                  p->name, p->late, STARVE_BOUND_MS);
+    }
+    line = strstr(uart, "storm isr=");
+    n = line ? sscanf(line, "storm isr=%lu flag=%lu added=%lu counter=%lu offered=%lu pushed=%lu popped=%lu "
+                      "over=%lu", &isr, &flag, &added, &counter, &offered, &pushed, &popped, &over)
+             : 0;
+    check(n == 8, "storm: report parsed (UART: \"%s\")", uart);
+    check(isr == int0_runs, "storm: firmware ISR count %lu == INT0 runs %lu", isr, int0_runs);
+    check(flag == isr && counter == added && added + offered <= isr,
+          "storm: flag %lu == interrupts %lu, counter %lu == adds %lu", flag, isr, counter, added);
+    check(pushed + over == offered && popped == pushed,
+          "storm: ring offered %lu = consumed %lu + overflowed %lu", offered, popped, over);
+    line = strstr(uart, "storm late_a=");
+    n = line ? sscanf(line, "storm late_a=%u late_b=%u wakes_a=%u wakes_b=%u asserts=%u", &late_a, &late_b,
+                      &wakes_a, &wakes_b, &asserts)
+             : 0;
+    check(n == 5 && asserts == 0 && late_a < 99 && late_b < 99, "storm: no COOP_ASSERT; by the port's clock "
+          "the blinkers were late at most %u, %u ticks (%u, %u wakes; %u, %u toggles off their tick)",
+          late_a, late_b, wakes_a, wakes_b, off_a, off_b);
+}
+
+/* wrap: tests/avr/wrap.c, 80.5 s on the real Timer0 tick (16-bit ticks wrap
+ * at 65.536 s): two chained 40 s sleeps end 40 000 and 80 000 ms after
+ * their start (+- 1 tick, in cycles), the loop's ticks say the same across
+ * the wrap, and LED1's 1000 ms half periods stay exact through it. */
+static void mode_wrap(void)
+{
+    unsigned t0 = 0, t1 = 0, t2 = 0;
+    const char *line;
+    uint64_t m0, m1, m2;
+    int state, n;
+    watch_pin('B', 5);
+    state = run(MS(82000));
+    check(state == cpu_Done, "wrap: firmware stopped after %.1f s simulated", (double)avr->cycle / (double)F_HZ);
+    m0 = mark(0x11);
+    m1 = mark(0x12);
+    m2 = mark(0x13);
+    check(m0 && m1 > m0 && m2 > m1, "wrap: the sleeps began and ended (markers)");
+    if (m0 && m1 > m0 && m2 > m1) {
+        int64_t d1 = (int64_t)(m1 - m0) - (int64_t)MS(40000), d2 = (int64_t)(m2 - m0) - (int64_t)MS(80000);
+        check(d1 > -(int64_t)MS(1) && d1 < (int64_t)MS(1) && d2 > -(int64_t)MS(1) && d2 < (int64_t)MS(1),
+              "wrap: the chained 40 s sleeps ended at %.3f and %.3f s (+- 1 tick)", (double)(m1 - m0) / (double)F_HZ,
+              (double)(m2 - m0) / (double)F_HZ);
+    }
+    line = strstr(uart, "wrap t0=");
+    n = line ? sscanf(line, "wrap t0=%u t1=%u t2=%u", &t0, &t1, &t2) : 0;
+    check(n == 3 && ((t1 - t0) & 0xffffu) == 40000u && ((t2 - t0) & 0xffffu) == (80000u & 0xffffu) &&
+              t2 < t1,
+          "wrap: the loop's ticks %u -> %u -> %u: 40000 apart each, across the wrap (UART: \"%s\")", t0, t1, t2,
+          uart);
+    check_blink("wrap LED1", 'B', 5, 40, 1000);
+}
+
+/* latency: tests/avr/latency.c. LAT_N falling edges on PD2, each 2..4 ms
+ * after the last at a pseudo-random cycle (any phase of the tick); the
+ * cycles from each edge to the flag task's GPIOR2 write, as min, median,
+ * p99 and max. `what` names the firmware's handler. */
+#define GPIOR2_ADDR 0x4b /* data-space address (I/O 0x2b) */
+#define LAT_N 1000
+static uint64_t lat_edge[LAT_N], lat[LAT_N];
+static size_t lat_sent, lat_got;
+
+static void gpior2_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *param)
+{
+    (void)param;
+    a->data[addr] = v;
+    if (lat_got < lat_sent && lat_got < LAT_N)
+        lat[lat_got] = a->cycle - lat_edge[lat_got];
+    lat_got++;
+}
+
+static avr_cycle_count_t lat_timer(avr_t *a, avr_cycle_count_t when, void *param)
+{
+    (void)param;
+    if (pd2_level == 0) { /* release, then the next edge */
+        pd2_level = 1;
+        drive('D', 2, 1);
+        return lat_sent < LAT_N ? when + MS(2) + rnd() % MS(2) : 0;
+    }
+    lat_edge[lat_sent++] = a->cycle;
+    pd2_level = 0;
+    drive('D', 2, 0);
+    return when + MS(1);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void mode_latency(const char *what)
+{
+    drive('D', 2, 1);
+    pd2_level = 1;
+    avr_register_io_write(avr, GPIOR2_ADDR, gpior2_write, NULL);
+    run(MS(10));
+    avr_cycle_timer_register(avr, MS(1) + 333, lat_timer, NULL);
+    run(avr->cycle + MS(4 * LAT_N + 100));
+    check(lat_sent == LAT_N && lat_got == LAT_N, "latency: %zu edges, %zu task wakes", lat_sent, lat_got);
+    if (lat_got == LAT_N) {
+        qsort(lat, LAT_N, sizeof lat[0], cmp_u64);
+        printf("bench avr  INT0 edge -> waiting task, %-15s cycles: min %llu, median %llu, p99 %llu, max %llu "
+               "(%d edges)\n", what, (unsigned long long)lat[0], (unsigned long long)lat[LAT_N / 2],
+               (unsigned long long)lat[LAT_N * 99 / 100], (unsigned long long)lat[LAT_N - 1], LAT_N);
+    }
+}
+
+/* keys: tests/avr/keys.c (BUSY or not). Edges are placed by tick (from the
+ * firmware's origin) and a cycle offset into it, at least 300 cycles from a
+ * tick boundary so that each edge's stamp is known; the expected events
+ * follow the rule of coop/keys.h from those stamps. */
+#define KT(tick, off) (origin + (uint64_t)(tick) * TICK_CYCLES + (uint64_t)(off))
+static uint64_t busy_from[64], busy_to[64];
+static size_t nbusy;
+
+static void busy_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *param)
+{
+    (void)param;
+    a->data[addr] = v;
+    if (v == 1 && nbusy < 64)
+        busy_from[nbusy] = a->cycle;
+    else if (v == 2 && nbusy < 64)
+        busy_to[nbusy++] = a->cycle;
+}
+
+static int during_busy(uint64_t c)
+{
+    size_t i;
+    for (i = 0; i < nbusy; i++)
+        if (c > busy_from[i] && c < busy_to[i])
+            return 1;
+    return 0;
+}
+
+static void mode_keys(int busy)
+{
+    static const char want[] = "key 0 P 1040\nkey 1 P 1040\nkey 0 R 1060\nkey 1 R 1150\n"
+                               "key 2 P 1220\nkey 2 R 1240\nkey 0 P 1419\nkey 0 R 1439\n";
+    uint64_t c;
+    unsigned t;
+    int state, lvl = 1;
+    drive('D', 2, 1);
+    drive('D', 3, 1);
+    drive('D', 4, 1);
+    avr_register_io_write(avr, GPIOR1_ADDR, busy_write, NULL);
+    run(MS(5));
+    origin = mark(0x5a);
+    check(origin != 0, "keys: the firmware marked its tick origin");
+    /* keys 0 and 1 pressed in one tick; key 0 released exactly 20 ticks
+     * later, 3000 cycles into tick 1040 (during the busy task's work) */
+    input_at(KT(1020, 3000), 'D', 2, 0);
+    input_at(KT(1020, 5000), 'D', 3, 0);
+    input_at(KT(1021, 3000), 'D', 4, 0); /* key 2: 19 ticks, nothing */
+    input_at(KT(1040, 3000), 'D', 2, 1);
+    input_at(KT(1040, 4000), 'D', 4, 1);
+    /* key 1: released with 30 ms of chatter, an edge every 50 us (20 a tick),
+     * only on release */
+    for (c = KT(1100, 3000); c < KT(1130, 3000); c += 800) {
+        lvl = !lvl;
+        input_at(c, 'D', 3, lvl == 0 ? 1 : 0);
+    }
+    input_at(KT(1130, 3000), 'D', 3, 1);
+    /* key 2: exactly 20 ticks, released during the busy task's work */
+    input_at(KT(1200, 3000), 'D', 4, 0);
+    input_at(KT(1220, 3000), 'D', 4, 1);
+    /* at the tick boundary: 300 cycles after tick 1300 began, 300 before
+     * tick 1320 (stamp 1319): 19 ticks, nothing; then 300 before 1400 (stamp
+     * 1399) and 300 before 1420 (stamp 1419): 20 ticks, a press */
+    input_at(KT(1300, 300), 'D', 2, 0);
+    input_at(KT(1320, 0) - 300, 'D', 2, 1);
+    input_at(KT(1400, 0) - 300, 'D', 2, 0);
+    input_at(KT(1420, 0) - 300, 'D', 2, 1);
+    inputs_start();
+    state = run(origin + MS(1600));
+    check(state != cpu_Crashed, "keys: ran to tick 1600");
+    check(strcmp(uart, want) == 0, "keys: %s, every event at its tick (UART: \"%s\")",
+          busy ? "with a busy task due on the release ticks" : "without a busy task", uart);
+    if (busy) {
+        t = (unsigned)nbusy;
+        check(t == 26 && during_busy(KT(1040, 3000)) && during_busy(KT(1220, 3000)),
+              "keys: the busy task ran %u times, and was working when keys 0 and 2 were released", t);
+    }
+}
+
 static void mode_unit(void)
 {
     unsigned long passed = 0, failed = 0;
@@ -627,7 +1079,7 @@ int main(int argc, char **argv)
 {
     const char *mode;
     if (argc != 3) {
-        fprintf(stderr, "usage: harness blink1|blink2|buttons|irq_alert|press_alert|stress|unit|bench firmware.elf\n");
+        fprintf(stderr, "usage: harness blink1|blink2|buttons|irq_alert|press_alert|stress|storm|keys|keys_busy|wrap|latency1|latency3|unit|bench firmware.elf\n");
         return 2;
     }
     mode = argv[1];
@@ -644,6 +1096,18 @@ int main(int argc, char **argv)
         mode_press_alert();
     else if (strcmp(mode, "stress") == 0)
         mode_stress();
+    else if (strcmp(mode, "latency1") == 0)
+        mode_latency("1 object");
+    else if (strcmp(mode, "latency3") == 0)
+        mode_latency("3 objects");
+    else if (strcmp(mode, "keys") == 0)
+        mode_keys(0);
+    else if (strcmp(mode, "keys_busy") == 0)
+        mode_keys(1);
+    else if (strcmp(mode, "wrap") == 0)
+        mode_wrap();
+    else if (strcmp(mode, "storm") == 0)
+        mode_storm();
     else if (strcmp(mode, "unit") == 0)
         mode_unit();
     else if (strcmp(mode, "bench") == 0)

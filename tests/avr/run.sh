@@ -2,7 +2,8 @@
 # tests/avr/run.sh - build the AVR firmware and the simavr harness, run the checks.
 #
 #   tests/avr/run.sh          make test-avr: examples, stress, unit tests in simavr
-#   tests/avr/run.sh bench    make bench's AVR section: sizes and cycle counts
+#   tests/avr/run.sh bench    make bench's AVR section: sizes, cycle counts, the edge -> task
+#                             latency distribution, the storm figures
 #
 # Firmware: atmega328p at 16 MHz, -Os, C99, warnings as errors. Test firmware
 # carries an AVR_MCU section (simavr reads the chip and clock from it); it
@@ -25,6 +26,10 @@ for ex in blink1 blink2 interval_buttons irq_alert press_alert; do
   "${AVRCC[@]}" -flto '-DCOOP_PORT="avr.h"' "examples/$ex/main.c" -o "$BUILD/$ex.elf"
 done
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/stress.c -o "$BUILD/stress.elf"
+"${AVRCC[@]}" "${MMCU[@]}" tests/avr/storm.c -o "$BUILD/storm.elf"
+"${AVRCC[@]}" "${MMCU[@]}" tests/avr/wrap.c -o "$BUILD/wrap.elf"
+"${AVRCC[@]}" "${MMCU[@]}" tests/avr/keys.c -o "$BUILD/keys.elf"
+"${AVRCC[@]}" "${MMCU[@]}" -DBUSY tests/avr/keys.c -o "$BUILD/keys-busy.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=8 \
     -DCOOP_VIRTUAL_PINS=8 tests/avr/unit.c -o "$BUILD/unit-16.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_LEVELS=0 \
@@ -32,6 +37,9 @@ done
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=32 -DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=16 \
     -DCOOP_VIRTUAL_PINS=8 -DCOOP_LC=COOP_LC_GOTO tests/avr/unit.c -o "$BUILD/unit-32-goto.elf"
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/bench.c -o "$BUILD/bench.elf"
+for n in 1 3; do
+  "${AVRCC[@]}" "${MMCU[@]}" -DOBJECTS=$n tests/avr/latency.c -o "$BUILD/latency-$n.elf"
+done
 
 H="$BUILD/harness"
 if [ "${1:-}" = bench ]; then
@@ -46,6 +54,10 @@ if [ "${1:-}" = bench ]; then
       'NR==2{printf "%-44s %8d %8d %8d %8d\n", n, $1 + $2, $2 + $3, st, $2 + $3 + st}'
   done
   "$H" bench "$BUILD/bench.elf" | sed -n 's/^bench avr  //p'
+  for n in 1 3; do "$H" latency$n "$BUILD/latency-$n.elf" | sed -n 's/^bench avr  //p'; done
+  echo "INT0 storms beside two blinkers and three consumers (harness storm $BUILD/storm.elf): per phase,"
+  echo "edges merged by the hardware's one pending flag, the handler's share of the CPU, lateness and waits"
+  "$H" storm "$BUILD/storm.elf" | grep -E '^     ' | sed 's/^     /  /'
   echo "(cycles: simavr, $BUILD/harness bench $BUILD/bench.elf; RAM = data + bss + the stack bound of a run in simavr)"
   exit 0
 fi
@@ -75,13 +87,17 @@ runit() { # mode elf
     failed=$((failed + 1)); sed 's/^/  /' "$BUILD/$1.$(basename "$2" .elf).log"
   fi
 }
-echo "== AVR in simavr: examples (LED edges, UART, sleep), stress, unit tests"
+echo "== AVR in simavr: examples (LED edges, UART, sleep), stress, storms, the tick wrap, keys, unit tests"
 runit blink1 "$BUILD/blink1.elf"
 runit blink2 "$BUILD/blink2.elf"
 runit buttons "$BUILD/interval_buttons.elf"
 runit irq_alert "$BUILD/irq_alert.elf"
 runit press_alert "$BUILD/press_alert.elf"
 runit stress "$BUILD/stress.elf"
+runit storm "$BUILD/storm.elf"
+runit wrap "$BUILD/wrap.elf"
+runit keys "$BUILD/keys.elf"
+runit keys_busy "$BUILD/keys-busy.elf"
 runit unit "$BUILD/unit-16.elf"
 runit unit "$BUILD/unit-16-list.elf"
 runit unit "$BUILD/unit-32-goto.elf"

@@ -137,7 +137,7 @@ check() {
   fi
 }
 
-echo "== Cortex-M0+ in qemu -M microbit: unit tests, real-interrupt stress, blink1"
+echo "== Cortex-M0+ in qemu -M microbit: unit tests, real-interrupt stress, storms, blink1"
 variants=(
   "switch-32 -DCOOP_LC=COOP_LC_SWITCH -DCOOP_TICK_BITS=32"
   "switch-16 -DCOOP_LC=COOP_LC_SWITCH -DCOOP_TICK_BITS=16"
@@ -174,6 +174,10 @@ for v in "switch-32 -DCOOP_LC=COOP_LC_SWITCH -DCOOP_TICK_BITS=32" "switch-16 -DC
   build "stress-$name" tests/m0/stress.c -- $flags
   check "stress $name" "$BUILD/stress-$name.elf" 4 60 0 "^stress .*ms:"
 done
+
+# storms beside blinkers: every blink on its tick, no consumer starved, the clock exact, exact counts
+build storm tests/m0/storm.c --
+check "storm (TIMER1 at 10k..100k edges/s and bursts)" "$BUILD/storm.elf" 4 60 0 "^storm: .* 0 failed"
 
 # blink1 on the bare-metal port: 10 blinks of 250 ms, "done", main returns 0
 "${M0CC[@]}" -flto '-DCOOP_PORT="port_m0.h"' examples/blink1/main.c tests/m0/startup.c "${LINK[@]}" -o "$BUILD/blink1.elf"
