@@ -259,16 +259,18 @@ COOP_PRIV_ISR_INLINE bool coop_ring_push(coop_ring_t *ring, const void *record)
     uint8_t head = ring->head; /* only this producer writes head */
     uint8_t tail = COOP_PRIV_LOAD(&ring->tail);
     uint16_t i;
-    uint8_t *dst;
+    size_t at;
     if ((uint8_t)(head - tail) > ring->mask) {
         (void)coop_priv_sat_add(&ring->overflows, 1);
         coop_call_post(&ring->call); /* wake the consumer: it is behind */
         return false;
     }
-    dst = ring->buf + (size_t)(head & ring->mask) * ring->record_size;
+    /* (indexed, not a pointer made first: a zeroed ring's NULL buffer is
+     * never offset, its post is refused by the loop) */
+    at = (size_t)(head & ring->mask) * ring->record_size;
     COOP_PRIV_FENCE(); /* the slot is free (tail read) before it is written */
     for (i = 0; i < ring->record_size; i++)
-        dst[i] = ((const uint8_t *)record)[i];
+        ring->buf[at + i] = ((const uint8_t *)record)[i];
     COOP_PRIV_FENCE(); /* the copy is done before head publishes it */
     COOP_PRIV_STORE(&ring->head, (uint8_t)(head + 1));
     coop_call_post(&ring->call);
@@ -281,13 +283,13 @@ static inline bool coop_ring_pop(coop_ring_t *ring, void *record)
     uint8_t tail = ring->tail; /* only this consumer writes tail */
     uint8_t head = COOP_PRIV_LOAD(&ring->head);
     uint16_t i;
-    const uint8_t *src;
+    size_t at;
     if (head == tail)
         return false;
-    src = ring->buf + (size_t)(tail & ring->mask) * ring->record_size;
+    at = (size_t)(tail & ring->mask) * ring->record_size;
     COOP_PRIV_FENCE(); /* the record is read after head said it is there */
     for (i = 0; i < ring->record_size; i++)
-        ((uint8_t *)record)[i] = src[i];
+        ((uint8_t *)record)[i] = ring->buf[at + i];
     COOP_PRIV_FENCE(); /* the copy is done before tail frees the slot */
     COOP_PRIV_STORE(&ring->tail, (uint8_t)(tail + 1));
     return true;
