@@ -110,7 +110,9 @@ extern "C" {
 /* Each init returns COOP_OK, COOP_EINVAL (NULL, bad sizes), or COOP_EBUSY
  * for an object that tasks wait on (initialising it again would strand them
  * in its old queue): initialise an object once, before the tasks use it;
- * static (zeroed) memory or memory you zeroed is fine, stack garbage is not. */
+ * static (zeroed) memory or memory you zeroed is fine, stack garbage is not
+ * (an init reads the wait queue's `alive` byte: valgrind reports a read of
+ * garbage, and a garbage 0xa5 there would be taken for waiters). */
 
 /* ---- event (asyncio.Event) */
 int coop_event_init(coop_event_t *ev);
