@@ -726,7 +726,7 @@ END {
 }'
 
 # capped COMMAND...: at most 10 s and 32 MB of output (a broken example may spin)
-capped() { ( ulimit -f 32768; exec timeout 10 "$@" ) }
+capped() { ( ulimit -f 32768; exec timeout 60 "$@" ) }
 
 echo "== task communication examples on the virtual port (queue, timeouts, cancel, shared controls)"
 log=$TMP/producer_consumer.log

@@ -36,7 +36,7 @@ log=$B/guest-$mode.log
 echo "== qemu-system-x86_64 ($accel), kernel $kver, gpio-sim built out of tree: $mode"
 start=$(date +%s)
 set +e
-timeout 150 qemu-system-x86_64 -accel "$accel" -m 256 -smp 1 -nographic -no-reboot -nic none \
+timeout 900 qemu-system-x86_64 -accel "$accel" -m 256 -smp 1 -nographic -no-reboot -nic none \
     -kernel "$kdir/vmlinuz" -initrd "$B/initramfs.cpio.gz" \
     -append "console=ttyS0 quiet loglevel=3 panic=-1 coop.mode=$mode" </dev/null 2>&1 |
     tr -d '\r' | sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' > "$log"
@@ -51,7 +51,7 @@ case "$verdict" in
     echo "$mode-gpiod: ${verdict#COOP-GPIOD-VERDICT: PASS (}" | sed "s/)$//"
     exit 0 ;;
 "")
-    [ "$qrc" = 124 ] && echo "$mode-gpiod: FAILED: the guest timed out (150 s) without a verdict" ||
+    [ "$qrc" = 124 ] && echo "$mode-gpiod: FAILED: the guest timed out (900 s) without a verdict" ||
         echo "$mode-gpiod: FAILED: no verdict from the guest (log: $log)"
     exit 1 ;;
 *)

@@ -151,7 +151,7 @@ for v in "${variants[@]}"; do
   read -r name flags <<< "$v"
   # shellcheck disable=SC2086
   build "unit-$name" tests/m0/unit.c -- $flags -DCOOP_VIRTUAL_PINS=8
-  check "unit $name" "$BUILD/unit-$name.elf" 4 20 0 " 0 failed"
+  check "unit $name" "$BUILD/unit-$name.elf" 4 300 0 " 0 failed"
 done
 
 # the same tests compiled as C++11 (startup.c stays C)
@@ -160,11 +160,11 @@ arm-none-eabi-g++ -x c++ -std=c++11 -fno-exceptions -fno-rtti "${ARCH[@]}" -Os "
   -c tests/m0/unit.c -o "$BUILD/unit-cxx.o"
 "${M0CC[@]}" -c tests/m0/startup.c -o "$BUILD/startup.o"
 arm-none-eabi-g++ "${ARCH[@]}" "$BUILD/unit-cxx.o" "$BUILD/startup.o" "${LINK[@]}" -o "$BUILD/unit-cxx-goto-16.elf"
-check "unit c++11 goto-16" "$BUILD/unit-cxx-goto-16.elf" 4 20 0 " 0 failed"
+check "unit c++11 goto-16" "$BUILD/unit-cxx-goto-16.elf" 4 300 0 " 0 failed"
 
 # negative control: a failing check must make qemu exit 1
 build unit-forced-fail tests/m0/unit.c -- -DCOOP_M0_FORCE_FAIL -DCOOP_VIRTUAL_PINS=8
-check "unit with a forced failure exits 1" "$BUILD/unit-forced-fail.elf" 4 20 1 " 1 failed"
+check "unit with a forced failure exits 1" "$BUILD/unit-forced-fail.elf" 4 300 1 " 1 failed"
 
 for v in "switch-32 -DCOOP_LC=COOP_LC_SWITCH -DCOOP_TICK_BITS=32" "switch-16 -DCOOP_LC=COOP_LC_SWITCH -DCOOP_TICK_BITS=16" \
          "goto-32 -DCOOP_LC=COOP_LC_GOTO -DCOOP_TICK_BITS=32" "goto-16 -DCOOP_LC=COOP_LC_GOTO -DCOOP_TICK_BITS=16" \
@@ -172,16 +172,16 @@ for v in "switch-32 -DCOOP_LC=COOP_LC_SWITCH -DCOOP_TICK_BITS=32" "switch-16 -DC
   read -r name flags <<< "$v"
   # shellcheck disable=SC2086
   build "stress-$name" tests/m0/stress.c -- $flags
-  check "stress $name" "$BUILD/stress-$name.elf" 4 60 0 "^stress .*ms:"
+  check "stress $name" "$BUILD/stress-$name.elf" 4 600 0 "^stress .*ms:"
 done
 
 # storms beside blinkers: every blink on its tick, no consumer starved, the clock exact, exact counts
 build storm tests/m0/storm.c --
-check "storm (TIMER1 at 10k..100k edges/s and bursts)" "$BUILD/storm.elf" 4 60 0 "^storm: .* 0 failed"
+check "storm (TIMER1 at 10k..100k edges/s and bursts)" "$BUILD/storm.elf" 4 600 0 "^storm: .* 0 failed"
 
 # blink1 on the bare-metal port: 10 blinks of 250 ms, "done", main returns 0
 "${M0CC[@]}" -flto '-DCOOP_PORT="port_m0.h"' examples/blink1/main.c tests/m0/startup.c "${LINK[@]}" -o "$BUILD/blink1.elf"
-check "examples/blink1 on the M0+ port" "$BUILD/blink1.elf" 4 20 0 "^done"
+check "examples/blink1 on the M0+ port" "$BUILD/blink1.elf" 4 300 0 "^done"
 
 echo "test-m0: $passed passed, $failed failed ($(( $(date +%s) - t0 )) s)"
 [ "$failed" -eq 0 ]

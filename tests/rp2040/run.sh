@@ -75,7 +75,7 @@ t0=$(date +%s)
 run() { # label mode image [twin: name script virtual-log]; env as the caller sets it
   local label=$1 log="$DIR/run-$1.log"
   shift
-  if timeout 60 node tests/rp2040/harness.mjs "$1" "$2" "$DIR/bootrom.bin" "$JS" "${@:3}" >"$log" 2>&1; then
+  if timeout 300 node tests/rp2040/harness.mjs "$1" "$2" "$DIR/bootrom.bin" "$JS" "${@:3}" >"$log" 2>&1; then
     passed=$((passed + 1)); sed 's/^/  /' "$log"
   else
     failed=$((failed + 1)); sed 's/^/  /' "$log"; echo "  FAILED: $label ($2)"
@@ -110,7 +110,7 @@ done
 # the negative control: with the emulator's SEVONPEND left out, a masked edge
 # between the idle's check and its WFE sleeps on, and the edges test must see it
 log="$DIR/run-edges-no-sevonpend.log"
-if COOP_RP2040_NO_SEVONPEND=1 timeout 60 node tests/rp2040/harness.mjs edges "$(TIMG edges)" "$DIR/bootrom.bin" "$JS" \
+if COOP_RP2040_NO_SEVONPEND=1 timeout 300 node tests/rp2040/harness.mjs edges "$(TIMG edges)" "$DIR/bootrom.bin" "$JS" \
      >"$log" 2>&1; then
   failed=$((failed + 1)); echo "  FAIL edges without SEVONPEND: the lost wake-ups went unnoticed"
 elif grep -qE '^FAIL edges: (GP|each|timed)' "$log"; then
@@ -120,7 +120,7 @@ else
 fi
 # and with SEV left a no-op, core 1's sets must be found to wake core 0 late
 log="$DIR/run-dualcore-no-sev.log"
-if COOP_RP2040_NO_SEV=1 timeout 60 node tests/rp2040/harness.mjs dualcore "$(TIMG dualcore)" "$DIR/bootrom.bin" "$JS" "$entry" \
+if COOP_RP2040_NO_SEV=1 timeout 300 node tests/rp2040/harness.mjs dualcore "$(TIMG dualcore)" "$DIR/bootrom.bin" "$JS" "$entry" \
      >"$log" 2>&1; then
   failed=$((failed + 1)); echo "  FAIL dualcore without SEV: the late wake-ups went unnoticed"
 elif grep -q '^FAIL dualcore: each set woke core 0 at once' "$log"; then
@@ -132,7 +132,7 @@ fi
 # divisions must be found to corrupt core 0's (its own, its clock reading; in
 # the real SDK's images core 0's time keeping too, which hangs the firmware)
 log="$DIR/run-dualcore-shared-divider.log"
-if COOP_RP2040_SHARED_DIVIDER=1 timeout 60 node tests/rp2040/harness.mjs dualcore "$(TIMG dualcore)" "$DIR/bootrom.bin" "$JS" "$entry" \
+if COOP_RP2040_SHARED_DIVIDER=1 timeout 300 node tests/rp2040/harness.mjs dualcore "$(TIMG dualcore)" "$DIR/bootrom.bin" "$JS" "$entry" \
      >"$log" 2>&1; then
   failed=$((failed + 1)); echo "  FAIL dualcore with a shared divider: the corrupted divisions went unnoticed"
 elif grep -q "^FAIL dualcore: each core's hardware divider" "$log"; then
