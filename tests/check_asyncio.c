@@ -7,7 +7,8 @@
  * inside and around AWAIT_CALL_FOR; AWAIT_CALL_FOR with 0 (wait_for(coro, 0):
  * the coroutine never runs); a wait ended by a destroy inside AWAIT_FOR;
  * run_until at a deadline runs what the deadline's tasks woke; loop.stop()
- * and run_until_complete(task). */
+ * and run_until_complete(task); a cancel taken with AWAIT_CALL_CATCH
+ * (except CancelledError + uncancel(), Task.cancelling()). */
 #include <check.h>
 #include <stdint.h>
 #include <string.h>
@@ -417,6 +418,215 @@ START_TEST(test_sleep_and_delay)
 }
 END_TEST
 
+/* ------------------------------------------- a cancel the task takes */
+
+enum { E_CAUGHT = 40, E_CANCEL_RC, E_CANCELLING, E_INNER_FIN, E_TURN, E_ENDED };
+
+/* The grandchild: sleeps ms2; logs its FINALLY. */
+struct inner {
+    coop_lc_t lc;
+    int id;
+    uint32_t ms;
+};
+static struct inner inners[SCENARIO_NJOBS];
+
+static coop_status_t inner_child(struct inner *c)
+{
+    ASYNC(c);
+    AWAIT_SLEEP_MS(c->ms);
+    FINALLY;
+    log_ev(c->id, E_INNER_FIN, 0);
+    ASYNC_END;
+}
+
+/* The child: awaits the grandchild (if ms2), or sleeps ms; its FINALLY
+ * sleeps ms2 when told to (fin_ms) and logs. */
+static uint32_t child_fin_ms;
+static coop_status_t catch_child(struct job *j)
+{
+    struct child *c = &j->child;
+    ASYNC(c);
+    if (c->ms2 != 0) {
+        inners[c->id].id = c->id;
+        inners[c->id].ms = c->ms2;
+        AWAIT_CALL(&inners[c->id], inner_child(&inners[c->id]));
+    } else {
+        AWAIT_SLEEP_MS(c->ms);
+    }
+    log_ev(c->id, E_CHILD_A, 0);
+    FINALLY;
+    if (child_fin_ms != 0)
+        AWAIT_SLEEP_MS(child_fin_ms);
+    log_ev(c->id, E_CHILD_FIN, 0);
+    ASYNC_END;
+}
+
+/* A retry loop that survives cancels: j->ms2 turns of the child under
+ * AWAIT_CALL_CATCH, each logging its rc; then a sleep of 5; then the end. */
+static coop_status_t catcher_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    j->child.id = j->id;
+    for (j->k = 0; j->k < j->ms2; j->k++) {
+        AWAIT_CALL_CATCH(j->rc, &j->child, catch_child(j));
+        log_ev(j->id, j->rc == COOP_ECANCELED ? E_CAUGHT : E_TURN, j->rc);
+        log_ev(j->id, E_CANCELLING, coop_task_cancelling(task));
+    }
+    AWAIT_SLEEP_MS(5);
+    log_ev(j->id, E_ENDED, 0);
+    FINALLY;
+    j->fin++;
+    ASYNC_END;
+}
+
+enum { A_CANCEL = 1 };
+static bool cancel_act(struct job *a, const struct step *s)
+{
+    int rc = coop_task_cancel(&J[s->arg].task);
+    log_ev(a->id, E_CANCEL_RC, rc);
+    log_ev(a->id, E_CANCELLING, coop_task_cancelling(&J[s->arg].task));
+    return true;
+}
+
+/* try: await child() except CancelledError: ... (and Task.uncancel()): the
+ * child's FINALLY runs, then the task goes on with COOP_ECANCELED and ends
+ * normally; a second cancel is taken the same way (asyncio: cancel() is True
+ * again once the task uncancelled), and a turn with no cancel is COOP_OK. */
+START_TEST(test_catch_cancel)
+{
+    static const struct step script[] = {{10, A_CANCEL, 0}, {20, A_CANCEL, 0}};
+    J[0].child.ms = 100;
+    J[0].ms2 = 3; /* three turns: cancelled at 10, at 20, then a full one */
+    spawn(0, catcher_fn);
+    spawn_actor(3, script, 2, cancel_act);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    expect_ev(0, 3, E_CANCEL_RC, COOP_OK, 10);
+    expect_ev(1, 3, E_CANCELLING, 1, 10);
+    expect_ev(2, 0, E_CHILD_FIN, 0, 10); /* the child's FINALLY first */
+    expect_ev(3, 0, E_CAUGHT, COOP_ECANCELED, 10);
+    expect_ev(4, 0, E_CANCELLING, 0, 10);
+    expect_ev(5, 3, E_CANCEL_RC, COOP_OK, 20); /* not EALREADY: it was taken */
+    expect_ev(6, 3, E_CANCELLING, 1, 20);
+    expect_ev(7, 0, E_CHILD_FIN, 0, 20);
+    expect_ev(8, 0, E_CAUGHT, COOP_ECANCELED, 20);
+    expect_ev(9, 0, E_CANCELLING, 0, 20);
+    expect_ev(10, 0, E_CHILD_A, 0, 120);
+    expect_ev(11, 0, E_CHILD_FIN, 0, 120);
+    expect_ev(12, 0, E_TURN, COOP_OK, 120);
+    expect_ev(13, 0, E_CANCELLING, 0, 120);
+    expect_ev(14, 0, E_ENDED, 0, 125);
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_OK); /* ended normally */
+    ck_assert_int_eq(J[0].fin, 1);
+}
+END_TEST
+
+/* The cancel reaches the innermost coroutine first: the grandchild's FINALLY,
+ * then the child's, then the catch. A cancel that comes while the child is
+ * in its FINALLY (which sleeps 10) lets that section finish, then is taken. */
+START_TEST(test_catch_unwinds_children)
+{
+    static const struct step script[] = {{10, A_CANCEL, 0}};
+    J[0].child.ms2 = 100; /* through the grandchild */
+    J[0].ms2 = 1;
+    spawn(0, catcher_fn);
+    spawn_actor(3, script, 1, cancel_act);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    expect_ev(2, 0, E_INNER_FIN, 0, 10);
+    expect_ev(3, 0, E_CHILD_FIN, 0, 10);
+    expect_ev(4, 0, E_CAUGHT, COOP_ECANCELED, 10);
+    EXPECT_EV(0, E_ENDED, 0, 15);
+    ck_assert_int_eq(count_ev(0, E_CHILD_A), 0);
+
+    setup();
+    {
+        static const struct step late[] = {{105, A_CANCEL, 0}};
+        J[0].child.ms = 100; /* ends at 100; its FINALLY sleeps to 110 */
+        J[0].ms2 = 1;
+        child_fin_ms = 10;
+        spawn(0, catcher_fn);
+        spawn_actor(3, late, 1, cancel_act);
+        ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+        child_fin_ms = 0;
+        EXPECT_EV(0, E_CHILD_A, 0, 100);
+        EXPECT_EV(0, E_CHILD_FIN, 0, 110); /* its sleep kept its length */
+        EXPECT_EV(0, E_CAUGHT, COOP_ECANCELED, 110);
+        EXPECT_EV(0, E_ENDED, 0, 115);
+    }
+}
+END_TEST
+
+/* A catch does not take AWAIT_CALL_FOR's timeout (asyncio's wait_for would
+ * have its CancelledError caught here and never time out): the deadline's
+ * cancel passes through the catch to its own AWAIT_CALL_FOR. */
+struct outer {
+    coop_lc_t lc;
+    int rc;
+    struct job *j;
+};
+static struct outer outer0;
+static coop_status_t outer_catching(struct outer *o)
+{
+    ASYNC(o);
+    AWAIT_CALL_CATCH(o->rc, &o->j->child, catch_child(o->j));
+    log_ev(o->j->id, E_CAUGHT, o->rc); /* never: the timeout is not taken */
+    FINALLY;
+    log_ev(o->j->id, E_INNER_FIN, 1);
+    ASYNC_END;
+}
+
+static coop_status_t timed_catcher_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    j->child.id = j->id;
+    outer0.j = j;
+    AWAIT_CALL_FOR(j->rc, 10, &outer0, outer_catching(&outer0));
+    log_ev(j->id, E_RC, j->rc);
+    ASYNC_END;
+}
+
+START_TEST(test_catch_lets_timeout_through)
+{
+    J[0].child.ms = 100;
+    spawn(0, timed_catcher_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    expect_ev(0, 0, E_CHILD_FIN, 0, 10);
+    expect_ev(1, 0, E_INNER_FIN, 1, 10);
+    expect_ev(2, 0, E_RC, COOP_ETIMEDOUT, 10);
+    ck_assert_int_eq(count_ev(0, E_CAUGHT), 0);
+}
+END_TEST
+
+/* Without the catch, the same cancel ends the task as cancelled (the
+ * control for the tests above). */
+static coop_status_t plain_caller_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    j->child.id = j->id;
+    AWAIT_CALL(&j->child, catch_child(j));
+    log_ev(j->id, E_TURN, 0);
+    FINALLY;
+    j->fin++;
+    ASYNC_END;
+}
+
+START_TEST(test_uncaught_cancel_ends_task)
+{
+    static const struct step script[] = {{10, A_CANCEL, 0}};
+    J[0].child.ms = 100;
+    spawn(0, plain_caller_fn);
+    spawn_actor(3, script, 1, cancel_act);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(0, E_CHILD_FIN, 0, 10);
+    ck_assert_int_eq(count_ev(0, E_TURN), 0);
+    ck_assert_int_eq(J[0].fin, 1);
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_ECANCELED);
+    ck_assert_int_eq(coop_task_cancelling(&J[0].task), 0); /* ended */
+}
+END_TEST
+
 Suite *coop_asyncio_suite(void);
 Suite *coop_asyncio_suite(void)
 {
@@ -432,6 +642,10 @@ Suite *coop_asyncio_suite(void)
     tcase_add_test(tc, test_loop_stop);
     tcase_add_test(tc, test_run_task);
     tcase_add_test(tc, test_sleep_and_delay);
+    tcase_add_test(tc, test_catch_cancel);
+    tcase_add_test(tc, test_catch_unwinds_children);
+    tcase_add_test(tc, test_catch_lets_timeout_through);
+    tcase_add_test(tc, test_uncaught_cancel_ends_task);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -56,6 +56,9 @@
  *   AWAIT_FOR(rc, ms, AWAIT_x(...))   any wait with a deadline: rc is
  *                           COOP_OK or COOP_ETIMEDOUT (AWAIT_FOR_TICKS too)
  *   AWAIT_CALL_FOR(rc, ms, ctx, call) a child coroutine with a deadline
+ *   AWAIT_CALL_CATCH(rc, ctx, call)   a child coroutine that a cancel of the
+ *                           task ends (its FINALLY runs); then rc is
+ *                           COOP_ECANCELED and the task goes on, uncancelled
  *   SHIELD_BEGIN() ... SHIELD_END()   a cancel waits for the section's end
  * (tasks that join or gather wait in one queue of the loop, and every end of
  * a task wakes them to look again: 2 bytes less per task, for a few extra
@@ -337,6 +340,15 @@ static inline bool coop_task_done(const coop_task_t *task)
     return COOP_PRIV_TASK_STATE(task) >= COOP_TASK_DONE;
 }
 
+/* asyncio's Task.cancelling(): 1 while a cancel of `task` is under way (it
+ * unwinds to a FINALLY, or an AWAIT_CALL_CATCH will take it), else 0. A task
+ * whose cancel was caught is no longer cancelling, and can be cancelled
+ * again. */
+static inline int coop_task_cancelling(const coop_task_t *task)
+{
+    return task != NULL && !coop_task_done(task) && (task->flags & COOP_PRIV_TASK_CLEANUP) != 0;
+}
+
 /* The running task, or NULL outside a task. */
 static inline coop_task_t *coop_task_current(void)
 {
@@ -420,6 +432,11 @@ int coop_priv_deadline_end(void);
  * deadline); after the child has ended, that cancel stops here. */
 void coop_priv_deadline_reaches_child(coop_lc_t *child);
 bool coop_priv_deadline_after_call(void);
+/* AWAIT_CALL_CATCH, after its child ended while a cancel is under way:
+ * false (the caller goes on) when it was the task's cancel, which stops
+ * here; coop_priv_catch_end then says COOP_ECANCELED (else COOP_OK). */
+bool coop_priv_catch_after_call(void);
+int coop_priv_catch_end(void);
 /* COOP_SHIELD_BEGIN / COOP_SHIELD_END; the latter is true if a cancel came
  * meanwhile (the task then goes to its FINALLY section). */
 void coop_priv_shield_begin(void);
@@ -515,6 +532,22 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
         (rc) = coop_priv_deadline_end();                               \
     } while (0)
 
+/* AWAIT_CALL_CATCH(rc, ctx, call): AWAIT_CALL that takes a cancel of the task
+ * (asyncio's `try: await coro() except CancelledError:`). A cancel that comes
+ * while the child runs unwinds the child as usual (its FINALLY sections run,
+ * innermost first), then stops here: rc is COOP_ECANCELED, the task is no
+ * longer being cancelled (asyncio's uncancel()) and goes on after the macro;
+ * it can be cancelled again. Otherwise rc is COOP_OK once the child ended.
+ * Only a cancel of the task is taken: AWAIT_CALL_FOR's deadline, whose cancel
+ * stops at its own AWAIT_CALL_FOR, passes through. A cancel taken inside
+ * AWAIT_CALL_FOR's child also ends that deadline (the child goes on without
+ * one). In a FINALLY section nothing cancels the child: rc is COOP_OK. */
+#define COOP_AWAIT_CALL_CATCH(rc, ctx, call)                           \
+    do {                                                               \
+        COOP_PRIV_AWAIT_CALL_X(COOP_PRIV_ID, ctx, call, coop_priv_catch_after_call()); \
+        (rc) = coop_priv_catch_end();                                  \
+    } while (0)
+
 /* COOP_SHIELD_BEGIN(); ... COOP_SHIELD_END(); A cancel that comes between
  * them waits for the end of the section (waits inside go on as usual), then
  * the task goes to its FINALLY section (asyncio.shield). Not nested. */
@@ -529,8 +562,9 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
 #if defined(AWAIT_SLEEP_MS) || defined(AWAIT_SLEEP_TICKS) || defined(AWAIT_SLEEP_UNTIL) || \
     defined(AWAIT_JOIN) || defined(AWAIT_GATHER) || defined(AWAIT_ANY) || defined(AWAIT_FOR) || \
     defined(AWAIT_DELAY_MS) || defined(AWAIT_DELAY_TICKS) || \
-    defined(AWAIT_FOR_TICKS) || defined(AWAIT_CALL_FOR) || defined(SHIELD_BEGIN) || defined(SHIELD_END)
-#error "coop: a short macro name (AWAIT_SLEEP_MS, AWAIT_SLEEP_TICKS, AWAIT_SLEEP_UNTIL, AWAIT_DELAY_MS, AWAIT_DELAY_TICKS, AWAIT_JOIN, AWAIT_GATHER, AWAIT_ANY, AWAIT_FOR, AWAIT_FOR_TICKS, AWAIT_CALL_FOR, SHIELD_BEGIN, SHIELD_END) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
+    defined(AWAIT_FOR_TICKS) || defined(AWAIT_CALL_FOR) || defined(AWAIT_CALL_CATCH) || \
+    defined(SHIELD_BEGIN) || defined(SHIELD_END)
+#error "coop: a short macro name (AWAIT_SLEEP_MS, AWAIT_SLEEP_TICKS, AWAIT_SLEEP_UNTIL, AWAIT_DELAY_MS, AWAIT_DELAY_TICKS, AWAIT_JOIN, AWAIT_GATHER, AWAIT_ANY, AWAIT_FOR, AWAIT_FOR_TICKS, AWAIT_CALL_FOR, AWAIT_CALL_CATCH, SHIELD_BEGIN, SHIELD_END) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
 #endif
 #define AWAIT_SLEEP_MS(ms) COOP_AWAIT_SLEEP_MS(ms)
 #define AWAIT_SLEEP_TICKS(ticks) COOP_AWAIT_SLEEP_TICKS(ticks)
@@ -543,6 +577,7 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
 #define AWAIT_FOR(rc, ms, wait) COOP_AWAIT_FOR(rc, ms, wait)
 #define AWAIT_FOR_TICKS(rc, ticks, wait) COOP_AWAIT_FOR_TICKS(rc, ticks, wait)
 #define AWAIT_CALL_FOR(rc, ms, ctx, call) COOP_AWAIT_CALL_FOR(rc, ms, ctx, call)
+#define AWAIT_CALL_CATCH(rc, ctx, call) COOP_AWAIT_CALL_CATCH(rc, ctx, call)
 #define SHIELD_BEGIN() COOP_SHIELD_BEGIN()
 #define SHIELD_END() COOP_SHIELD_END()
 #endif
@@ -1402,6 +1437,32 @@ bool coop_priv_deadline_after_call(void)
         return false;
     }
     return coop_priv_cancel_after_call();
+}
+
+/* Set when AWAIT_CALL_CATCH took a cancel; its next statement reads it
+ * (coop_priv_catch_end), before any other task runs. */
+static uint8_t coop_priv_caught;
+
+bool coop_priv_catch_after_call(void)
+{
+    coop_task_t *t = coop_task_current();
+    if (!coop_priv_cancel_after_call())
+        return false; /* no cancel has come back up to here */
+    if (!(t->flags & COOP_PRIV_TASK_CLEANUP))
+        return true; /* AWAIT_CALL_FOR's deadline: on to its own AWAIT_CALL_FOR */
+    /* the task's cancel would go on into the caller's FINALLY: it stops here */
+    t->flags &= (uint8_t)~COOP_PRIV_TASK_CLEANUP;
+    coop_priv_unwound(t);
+    coop_priv_caught = 1;
+    return false;
+}
+
+int coop_priv_catch_end(void)
+{
+    if (!coop_priv_caught)
+        return COOP_OK;
+    coop_priv_caught = 0;
+    return COOP_ECANCELED;
 }
 
 void coop_priv_shield_begin(void)
