@@ -8,7 +8,8 @@
  * the coroutine never runs); a wait ended by a destroy inside AWAIT_FOR;
  * run_until at a deadline runs what the deadline's tasks woke; loop.stop()
  * and run_until_complete(task); a cancel taken with AWAIT_CALL_CATCH
- * (except CancelledError + uncancel(), Task.cancelling()). */
+ * (except CancelledError + uncancel(), Task.cancelling()); a task's result
+ * (ASYNC_END_RC) and the gather that stops at the first failure. */
 #include <check.h>
 #include <stdint.h>
 #include <string.h>
@@ -627,6 +628,160 @@ START_TEST(test_uncaught_cancel_ends_task)
 }
 END_TEST
 
+/* ------------------------------------------ task results, first-error gather */
+
+enum { E_RESULT = 60, E_GATHERED, E_WORK_FIN };
+
+/* Sleeps ms, then ends with ASYNC_END_RC(rc) (rc is set at the start: a
+ * FINALLY runs, then the result is read). */
+static coop_status_t result_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    AWAIT_SLEEP_MS(j->ms);
+    FINALLY;
+    log_ev(j->id, E_WORK_FIN, 0);
+    j->fin++;
+    ASYNC_END_RC(j->rc);
+}
+
+/* A child that ends with a result: its caller just goes on. */
+static coop_status_t result_child(struct child *c)
+{
+    ASYNC(c);
+    AWAIT_SLEEP_MS(c->ms);
+    ASYNC_END_RC(COOP_EPERM);
+}
+static coop_status_t result_caller_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    j->child.ms = 5;
+    AWAIT_CALL(&j->child, result_child(&j->child));
+    log_ev(j->id, E_CHILD_A, 0);
+    ASYNC_END;
+}
+
+/* `return value` of a task (here an error code): coop_task_result and
+ * loop.run_until_complete give it; a cancelled task's is COOP_ECANCELED. */
+START_TEST(test_task_result)
+{
+    static const struct step script[] = {{5, A_CANCEL, 2}};
+    J[0].ms = 10;
+    J[0].rc = -42;
+    J[1].ms = 10;
+    J[1].rc = COOP_OK;
+    J[2].ms = 10;
+    J[2].rc = -43; /* cancelled at 5 */
+    spawn(0, result_fn);
+    spawn(1, result_fn);
+    spawn(2, result_fn);
+    spawn_actor(3, script, 1, cancel_act);
+    ck_assert_int_eq(coop_loop_run_task(&g_loop, &J[0].task), -42);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(coop_task_result(&J[0].task), -42);
+    ck_assert_int_eq(coop_task_result(&J[1].task), COOP_OK);
+    ck_assert_int_eq(coop_task_result(&J[2].task), COOP_ECANCELED);
+    ck_assert_int_eq(J[0].fin + J[1].fin + J[2].fin, 3);
+    /* spawned again, a task's old result is gone */
+    J[0].rc = COOP_OK;
+    spawn(0, result_fn);
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_EAGAIN);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_OK);
+    /* a child's result does not end its caller */
+    spawn(1, result_caller_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    ck_assert_int_eq(count_ev(1, E_CHILD_A), 1);
+    ck_assert_int_eq(coop_task_result(&J[1].task), COOP_OK);
+    /* a positive result is refused: one assert, and it ends as -1 */
+    scenario_record_asserts();
+    J[2].ms = 1;
+    J[2].rc = 3;
+    spawn(2, result_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_ASSERT("negative code");
+    ck_assert_int_eq(coop_task_result(&J[2].task), -1);
+}
+END_TEST
+
+/* The gatherer: AWAIT_GATHER_FIRST_ERROR over J[0..2], logs rc. */
+static coop_task_t *const group[3] = { &J[0].task, &J[1].task, &J[2].task };
+static coop_status_t group_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    AWAIT_GATHER_FIRST_ERROR(j->rc, group, 3);
+    log_ev(j->id, E_GATHERED, j->rc);
+    ASYNC_END;
+}
+
+/* asyncio.TaskGroup (and gather's first exception): the first task to fail
+ * gives the result and the others are cancelled; the wait lasts until
+ * their FINALLY sections have run. With no failure, COOP_OK at the last end. */
+START_TEST(test_gather_first_error)
+{
+    J[0].ms = 10;
+    J[0].rc = COOP_OK;
+    J[1].ms = 20;
+    J[1].rc = -42; /* fails at 20 */
+    J[2].ms = 100;
+    J[2].rc = COOP_OK;
+    spawn(0, result_fn);
+    spawn(1, result_fn);
+    spawn(2, result_fn);
+    spawn(3, group_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(1, E_WORK_FIN, 0, 20);
+    EXPECT_EV(2, E_WORK_FIN, 0, 20); /* cancelled at 20, not run to 100 */
+    EXPECT_EV(3, E_GATHERED, -42, 20);
+    ck_assert_int_eq(find_ev(3, E_GATHERED), (int)nev - 1); /* after C's FINALLY */
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_OK);
+    ck_assert_int_eq(coop_task_result(&J[2].task), COOP_ECANCELED);
+
+    setup(); /* no failure: COOP_OK when the last one ends */
+    J[0].ms = 10;
+    J[1].ms = 20;
+    J[2].ms = 30;
+    J[0].rc = J[1].rc = J[2].rc = COOP_OK;
+    spawn(0, result_fn);
+    spawn(1, result_fn);
+    spawn(2, result_fn);
+    spawn(3, group_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(3, E_GATHERED, COOP_OK, 30);
+}
+END_TEST
+
+/* A task of the group cancelled from outside counts as a failure
+ * (asyncio.gather: "treated as if it raised CancelledError"). */
+static coop_status_t group_canceller_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    AWAIT_SLEEP_MS(5);
+    (void)coop_task_cancel(&J[2].task);
+    ASYNC_END;
+}
+static coop_task_t canceller;
+START_TEST(test_gather_first_error_cancelled)
+{
+    J[0].ms = 10;
+    J[1].ms = 20;
+    J[2].ms = 30;
+    J[0].rc = J[1].rc = J[2].rc = COOP_OK;
+    spawn(0, result_fn);
+    spawn(1, result_fn);
+    spawn(2, result_fn);
+    spawn(3, group_fn);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &canceller, group_canceller_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(3, E_GATHERED, COOP_ECANCELED, 5);
+    ck_assert_int_eq(count_ev(0, E_WORK_FIN) + count_ev(1, E_WORK_FIN) + count_ev(2, E_WORK_FIN), 3);
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_ECANCELED);
+    ck_assert_int_eq(coop_task_result(&J[1].task), COOP_ECANCELED);
+}
+END_TEST
+
 Suite *coop_asyncio_suite(void);
 Suite *coop_asyncio_suite(void)
 {
@@ -646,6 +801,9 @@ Suite *coop_asyncio_suite(void)
     tcase_add_test(tc, test_catch_unwinds_children);
     tcase_add_test(tc, test_catch_lets_timeout_through);
     tcase_add_test(tc, test_uncaught_cancel_ends_task);
+    tcase_add_test(tc, test_task_result);
+    tcase_add_test(tc, test_gather_first_error);
+    tcase_add_test(tc, test_gather_first_error_cancelled);
     suite_add_tcase(s, tc);
     return s;
 }

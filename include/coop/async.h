@@ -69,6 +69,9 @@ typedef uint8_t coop_status_t;
 #define COOP_DONE ((coop_status_t)0)
 #define COOP_YIELDED ((coop_status_t)1)
 #define COOP_WAITING ((coop_status_t)2)
+/* A coroutine that ended with a negative result (ASYNC_END_RC) returns the
+ * result as a status with this bit set: done, too. */
+#define COOP_PRIV_DONE_RC 0x80u
 
 #ifdef __cplusplus
 extern "C" {
@@ -115,6 +118,14 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
         enum { coop_priv_fin = 0 }
 
 #define COOP_ASYNC_END } COOP_PRIV_LC_END()
+/* ASYNC_END_RC(rc): ASYNC_END for a task that ends with a result. `rc` is
+ * evaluated when the coroutine ends (after its FINALLY section), so it is
+ * usually a field of the task's struct: COOP_OK or a negative code (-1 to
+ * -128; COOP_E* or the program's own). coop_task_result then returns it
+ * (a cancelled task's is COOP_ECANCELED whatever rc says), and
+ * AWAIT_GATHER_FIRST_ERROR stops at it. In a child coroutine (AWAIT_CALL)
+ * the result is not kept: the call just ends. */
+#define COOP_ASYNC_END_RC(rc) } COOP_PRIV_LC_END_RC(rc)
 
 #define COOP_FINALLY                                             \
     }                                                            \
@@ -205,7 +216,7 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
         coop_priv_call_depth--;                                  \
         if (coop_priv_fin)                                       \
             coop_priv_deliver = coop_priv_deliver_was;           \
-        if (coop_priv_st != COOP_DONE)                           \
+        if (coop_priv_st != COOP_DONE && !(coop_priv_st & COOP_PRIV_DONE_RC)) \
             return coop_priv_st;                                 \
         if (!coop_priv_fin && COOP_PRIV_UNLIKELY(coop_priv_cancels != 0) && \
             (after))                                             \
@@ -214,12 +225,13 @@ static inline void coop_priv_co_cancel(coop_lc_t *lc)
 #define COOP_AWAIT_CALL(ctx, call) COOP_PRIV_AWAIT_CALL(COOP_PRIV_ID, ctx, call)
 
 #ifndef COOP_NO_SHORT_NAMES
-#if defined(ASYNC) || defined(ASYNC_END) || defined(ASYNC_RETURN) || \
+#if defined(ASYNC) || defined(ASYNC_END) || defined(ASYNC_END_RC) || defined(ASYNC_RETURN) || \
     defined(AWAIT) || defined(AWAIT_CALL) || defined(YIELD) || defined(FINALLY)
-#error "coop: a short macro name (ASYNC, ASYNC_END, ASYNC_RETURN, AWAIT, AWAIT_CALL, YIELD, FINALLY) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
+#error "coop: a short macro name (ASYNC, ASYNC_END, ASYNC_END_RC, ASYNC_RETURN, AWAIT, AWAIT_CALL, YIELD, FINALLY) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
 #endif
 #define ASYNC(ctx) COOP_ASYNC(ctx)
 #define ASYNC_END COOP_ASYNC_END
+#define ASYNC_END_RC(rc) COOP_ASYNC_END_RC(rc)
 #define ASYNC_RETURN() COOP_ASYNC_RETURN()
 #define FINALLY COOP_FINALLY
 #define YIELD() COOP_YIELD()
@@ -241,6 +253,15 @@ uint8_t coop_priv_lc_end(coop_lc_t *lc)
         coop_priv_delivered_hook();
     *lc = COOP_PRIV_LC_DONE;
     return COOP_DONE;
+}
+uint8_t coop_priv_lc_end_rc(coop_lc_t *lc, int rc)
+{
+    COOP_ASSERT(rc <= 0 && rc >= -128,
+                "ASYNC_END_RC: a result is COOP_OK or a negative code (-1 to -128); it ends as -1");
+    (void)coop_priv_lc_end(lc);
+    if (rc > 0 || rc < -128)
+        rc = -1;
+    return (uint8_t)(rc & 0xff);
 }
 void (*coop_priv_finally_hook)(coop_lc_t *lc);
 size_t coop_priv_cancels;

@@ -127,6 +127,15 @@ typedef uint16_t coop_lc_t;
         return coop_priv_lc_end(COOP_PRIV_LCP);                               \
     }                                                                         \
     if (0) goto coop_priv_top
+/* The same, ending with a result (ASYNC_END_RC): every way to the end
+ * returns it, folded into the status (coop_priv_lc_end_rc). */
+#define COOP_PRIV_LC_END_RC(rc)                                               \
+    *COOP_PRIV_LCP = COOP_PRIV_LC_DONE;                                       \
+    COOP_PRIV_FALLTHROUGH;                                                    \
+    default:                                                                  \
+        return coop_priv_lc_end_rc(COOP_PRIV_LCP, (rc));                      \
+    }                                                                         \
+    if (0) goto coop_priv_top
 
 #ifdef __cplusplus
 extern "C" {
@@ -154,6 +163,13 @@ extern void (*coop_priv_finally_hook)(coop_lc_t *lc);
 __attribute__((noinline))
 #endif
 uint8_t coop_priv_lc_end(coop_lc_t *lc);
+/* The same for ASYNC_END_RC: the status is the result as an int8_t (COOP_OK
+ * is COOP_DONE; a negative result has the top bit set, which no other status
+ * has); a positive or out-of-range result asserts and becomes -1. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+uint8_t coop_priv_lc_end_rc(coop_lc_t *lc, int rc);
 #ifdef __cplusplus
 }
 #endif

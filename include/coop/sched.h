@@ -52,6 +52,9 @@
  *   AWAIT_JOIN(task)        until `task` has ended (normally or cancelled)
  *   AWAIT_GATHER(tasks, n)  until every task of the array has ended (if
  *                           the waiting task is cancelled, they are too)
+ *   AWAIT_GATHER_FIRST_ERROR(rc, tasks, n)  the same, but the first task
+ *                           that fails (ASYNC_END_RC, or cancelled) sets rc
+ *                           and has the others cancelled (TaskGroup)
  *   AWAIT_ANY(tasks, n, i)  until one of them has ended (i: its index)
  *   AWAIT_FOR(rc, ms, AWAIT_x(...))   any wait with a deadline: rc is
  *                           COOP_OK or COOP_ETIMEDOUT (AWAIT_FOR_TICKS too)
@@ -190,7 +193,9 @@ struct coop_task {
     coop_task_fn fn;
     coop_lc_t lc;                /* where the task's coroutine resumes */
     uint8_t state;               /* COOP_TASK_* */
-    uint8_t flags;               /* COOP_PRIV_TASK_* */
+    uint8_t flags;               /* COOP_PRIV_TASK_*; once ended, its result as an
+                                  * int8_t (ASYNC_END_RC; COOP_OK): no flag is read
+                                  * after the end, and a spawn clears them */
     coop_timer_t timer;          /* sleeps, and AWAIT_FOR's deadline */
 };
 
@@ -331,8 +336,9 @@ int coop_task_cancel(coop_task_t *task);
  * COOP_EINVAL for NULL, a never-spawned task, or no current task. */
 int coop_task_join(coop_task_t *task);
 
-/* How `task` ended: COOP_OK (normally), COOP_ECANCELED, COOP_EAGAIN (still
- * alive), COOP_EINVAL (never spawned, or NULL). */
+/* How `task` ended: COOP_OK (normally; or the result it ended with, see
+ * ASYNC_END_RC), COOP_ECANCELED, COOP_EAGAIN (still alive), COOP_EINVAL
+ * (never spawned, or NULL). */
 int coop_task_result(const coop_task_t *task);
 
 static inline bool coop_task_done(const coop_task_t *task)
@@ -396,6 +402,7 @@ bool coop_priv_sleep_again(void);
 coop_status_t coop_priv_join(coop_task_t *task);
 coop_status_t coop_priv_gather(coop_task_t *const *tasks, size_t n);
 coop_status_t coop_priv_any(coop_task_t *const *tasks, size_t n, size_t *index);
+coop_status_t coop_priv_gather_first_error(coop_task_t *const *tasks, size_t n, int *rc);
 /* Wait queues, for the objects built on the loop (irq.h, sync.h).
  * coop_priv_wait_in parks the current task at the end of q and returns
  * COOP_WAITING (COOP_YIELDED with an assert outside a task). Inside AWAIT_FOR
@@ -494,6 +501,22 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
 #define COOP_AWAIT_GATHER(tasks, n)                                    \
     COOP_PRIV_AWAIT_OP_OR(COOP_PRIV_ID, coop_priv_gather((tasks), (n)),     \
                           coop_priv_gather_cancelled((tasks), (n)))
+/* AWAIT_GATHER_FIRST_ERROR(rc, tasks, n): AWAIT_GATHER that stops at the
+ * first failure (asyncio.TaskGroup; gather's default raises the first error).
+ * rc (an int lvalue that outlives the wait: a field of the task's struct)
+ * becomes COOP_OK if every task ended with COOP_OK. As soon as the waiting
+ * task sees one that ended otherwise (its result, or COOP_ECANCELED; the
+ * lowest index if it sees several), rc is that task's result and the others
+ * are cancelled; the wait still lasts until they have all ended, so their
+ * FINALLY sections have run when it returns. Cancelling the waiting task
+ * cancels them, as AWAIT_GATHER does. */
+#define COOP_AWAIT_GATHER_FIRST_ERROR(rc, tasks, n)                     \
+    do {                                                               \
+        (rc) = COOP_OK;                                                \
+        COOP_PRIV_AWAIT_OP_OR(COOP_PRIV_ID,                            \
+                              coop_priv_gather_first_error((tasks), (n), &(rc)), \
+                              coop_priv_gather_cancelled((tasks), (n))); \
+    } while (0)
 #define COOP_AWAIT_ANY(tasks, n, index) \
     COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_any((tasks), (n), &(index)))
 
@@ -560,11 +583,12 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
 
 #ifndef COOP_NO_SHORT_NAMES
 #if defined(AWAIT_SLEEP_MS) || defined(AWAIT_SLEEP_TICKS) || defined(AWAIT_SLEEP_UNTIL) || \
-    defined(AWAIT_JOIN) || defined(AWAIT_GATHER) || defined(AWAIT_ANY) || defined(AWAIT_FOR) || \
+    defined(AWAIT_JOIN) || defined(AWAIT_GATHER) || defined(AWAIT_GATHER_FIRST_ERROR) || \
+    defined(AWAIT_ANY) || defined(AWAIT_FOR) || \
     defined(AWAIT_DELAY_MS) || defined(AWAIT_DELAY_TICKS) || \
     defined(AWAIT_FOR_TICKS) || defined(AWAIT_CALL_FOR) || defined(AWAIT_CALL_CATCH) || \
     defined(SHIELD_BEGIN) || defined(SHIELD_END)
-#error "coop: a short macro name (AWAIT_SLEEP_MS, AWAIT_SLEEP_TICKS, AWAIT_SLEEP_UNTIL, AWAIT_DELAY_MS, AWAIT_DELAY_TICKS, AWAIT_JOIN, AWAIT_GATHER, AWAIT_ANY, AWAIT_FOR, AWAIT_FOR_TICKS, AWAIT_CALL_FOR, AWAIT_CALL_CATCH, SHIELD_BEGIN, SHIELD_END) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
+#error "coop: a short macro name (AWAIT_SLEEP_MS, AWAIT_SLEEP_TICKS, AWAIT_SLEEP_UNTIL, AWAIT_DELAY_MS, AWAIT_DELAY_TICKS, AWAIT_JOIN, AWAIT_GATHER, AWAIT_GATHER_FIRST_ERROR, AWAIT_ANY, AWAIT_FOR, AWAIT_FOR_TICKS, AWAIT_CALL_FOR, AWAIT_CALL_CATCH, SHIELD_BEGIN, SHIELD_END) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
 #endif
 #define AWAIT_SLEEP_MS(ms) COOP_AWAIT_SLEEP_MS(ms)
 #define AWAIT_SLEEP_TICKS(ticks) COOP_AWAIT_SLEEP_TICKS(ticks)
@@ -573,6 +597,7 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
 #define AWAIT_DELAY_TICKS(ticks) COOP_AWAIT_DELAY_TICKS(ticks)
 #define AWAIT_JOIN(task) COOP_AWAIT_JOIN(task)
 #define AWAIT_GATHER(tasks, n) COOP_AWAIT_GATHER(tasks, n)
+#define AWAIT_GATHER_FIRST_ERROR(rc, tasks, n) COOP_AWAIT_GATHER_FIRST_ERROR(rc, tasks, n)
 #define AWAIT_ANY(tasks, n, index) COOP_AWAIT_ANY(tasks, n, index)
 #define AWAIT_FOR(rc, ms, wait) COOP_AWAIT_FOR(rc, ms, wait)
 #define AWAIT_FOR_TICKS(rc, ticks, wait) COOP_AWAIT_FOR_TICKS(rc, ticks, wait)
@@ -1003,7 +1028,7 @@ int coop_task_result(const coop_task_t *t)
     if (t == NULL || COOP_PRIV_TASK_STATE(t) == COOP_TASK_IDLE)
         return COOP_EINVAL;
     if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_DONE)
-        return COOP_OK;
+        return (int8_t)t->flags; /* (the result, once ended) */
     if (COOP_PRIV_TASK_STATE(t) == COOP_TASK_CANCELED)
         return COOP_ECANCELED;
     return COOP_EAGAIN;
@@ -1054,6 +1079,19 @@ coop_status_t coop_priv_any(coop_task_t *const *tasks, size_t n, size_t *index)
     }
     *index = n; /* none yet (stays n if an AWAIT_FOR gives up) */
     return coop_priv_join_status(coop_task_join(tasks[0]));
+}
+
+coop_status_t coop_priv_gather_first_error(coop_task_t *const *tasks, size_t n, int *rc)
+{
+    size_t i;
+    for (i = 0; *rc == COOP_OK && tasks != NULL && i < n; i++) {
+        int r = coop_task_result(tasks[i]);
+        if (r != COOP_OK && r != COOP_EAGAIN && r != COOP_EINVAL) {
+            *rc = r; /* the first failure: the others are cancelled */
+            (void)coop_task_cancel_all(tasks, n);
+        }
+    }
+    return coop_priv_gather(tasks, n);
 }
 
 size_t coop_task_cancel_all(coop_task_t *const *tasks, size_t n)
@@ -1119,11 +1157,15 @@ coop_status_t coop_priv_sleep_until(coop_tick_t when)
 /* A task came back from its coroutine with something other than YIELDED. */
 static void coop_priv_settle(coop_loop_t *loop, coop_task_t *t, coop_status_t st)
 {
-    if (st == COOP_DONE) {
-        coop_priv_unwound(t);
+    if ((int8_t)st <= 0) { /* COOP_DONE, or a result (COOP_PRIV_DONE_RC set) */
+        uint8_t was = t->state;
         t->state = (t->flags & COOP_PRIV_TASK_CLEANUP) ? COOP_TASK_CANCELED : COOP_TASK_DONE;
+        t->flags = st; /* its result (COOP_DONE: COOP_OK); no flag is set any more */
+        if (was & (COOP_PRIV_TASK_PENDING | COOP_PRIV_TASK_UNWIND_MASK)) {
+            coop_priv_cancels--; /* its cancel was under way (coop_priv_unwound) */
+            coop_priv_deliver = 0;
+        }
         coop_timer_cancel(&t->timer);
-        t->flags = 0;
         loop->alive--;
         coop_priv_wake_all(&loop->joiners); /* each joiner looks whether its task ended */
         return;
