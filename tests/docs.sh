@@ -33,7 +33,7 @@
 # one late; `timeout` only catches a hang).
 # Prints "docs: N blocks compiled, ..." and exits non-zero on any failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -80,7 +80,7 @@ wrap() {
   if grep -q 'int main' "$b"; then
     kind[$n]=program
   elif grep -q '^[[:space:]]*#[[:space:]]*include' "$b"; then
-    kind[$n]=file
+    kind[$n]="file"
   elif grep -q '^{' "$b"; then
     kind[$n]=declarations
   else
@@ -127,7 +127,7 @@ while read -r n file line; do
 done <"$TMP/index"
 
 # the README's first block, as written: host.h, the real clock (2.5 s), in the background
-read -r first first_file first_line < <(awk '$2 == "README.md"' "$TMP/index" | head -1)
+read -r first _ first_line < <(awk '$2 == "README.md"' "$TMP/index" | head -1)
 if [ -z "${first:-}" ] || [ "${kind[$first]}" != program ]; then
   echo "FAIL README.md: the first \`\`\`c block is not a program (int main)"
   exit 1
