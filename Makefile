@@ -22,14 +22,14 @@ UNIT_SRC   := tests/runner.c tests/virtual_impl.c $(UNIT_TESTS)
 EXAMPLES   := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
 
 .PHONY: help deps check demo run examples bench bench-core bench-shared bench-avr clean \
-        test-unit test-sanitize test-valgrind test-host test-stress test-examples test-model compile-matrix \
+        test-unit test-sanitize test-valgrind test-host test-stress test-examples test-model test-docs compile-matrix \
         avr test-avr
 
 # Each port's test bench lives in a fragment mk/<port>.mk: it defines its own
 # targets, adds them to CHECK_TARGETS / BENCH_TARGETS and adds its lines to `make help`
 # with a `help::` rule. Its Debian packages go in .ci/deps.d/<port>.list.
 CHECK_TARGETS := compile-matrix test-unit test-sanitize test-valgrind test-host test-stress test-examples \
-                 test-model test-avr
+                 test-model test-docs test-avr
 BENCH_TARGETS := bench-core bench-shared bench-avr
 
 help::
@@ -50,6 +50,7 @@ help::
 	@echo "                       arm-none-eabi-gcc; every example as C++11/17/20 (g++, clang++; host and virtual ports)"
 	@echo "  make examples        build every example for the host"
 	@echo "  make test-examples   run the examples on the virtual clock (exact LED timelines) and the host"
+	@echo "  make test-docs       every C block of README.md and docs/*.md compiles; the README's first example runs"
 	@echo "  make run EX=name     build and run one example on the host ($(EXAMPLES))"
 	@echo "  make bench           every bench below: prints its tables, each with the command behind it"
 	@echo "  make bench-core      x86 instructions per op (callgrind), object sizes, flash/RAM per feature (AVR, M0+)"
@@ -164,6 +165,11 @@ run: $(BUILD)/host/$(EX)
 
 demo: $(BUILD)/host/interval_buttons
 	@$(BUILD)/host/interval_buttons
+
+# ---------------------------------------------------------------- docs
+test-docs:
+	@echo '== docs: every C block of README.md and docs/*.md compiles; the first example runs (virtual clock, PC)'
+	@bash tests/docs.sh
 
 # ---------------------------------------------------------------- compile matrix
 # Every public header alone (and with COOP_IMPLEMENTATION) and
