@@ -782,6 +782,52 @@ START_TEST(test_gather_first_error_cancelled)
 }
 END_TEST
 
+/* ------------------------------------------ a turn from the program's own loop */
+
+enum { E_POLLED = 70 };
+
+static coop_status_t poll_blink_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    for (j->k = 0; j->k < 3; j->k++) {
+        log_ev(j->id, E_POLLED, (int)j->k);
+        AWAIT_SLEEP_TICKS(10);
+    }
+    ASYNC_END;
+}
+
+/* A super-loop (Arduino's loop()) calls coop_loop_poll: each call runs what
+ * is due by the clock, once, and never sleeps (the virtual clock moves only
+ * when the test moves it); coop_loop_idle_ticks says how long nothing is due. */
+START_TEST(test_loop_poll)
+{
+    int turns = 0;
+    spawn(0, poll_blink_fn);
+    ck_assert_uint_eq(coop_loop_idle_ticks(&g_loop), 0); /* ready */
+    ck_assert_int_eq(coop_loop_poll(&g_loop), COOP_EAGAIN);
+    EXPECT_EV(0, E_POLLED, 0, 0);
+    ck_assert_uint_eq(coop_loop_idle_ticks(&g_loop), 10);
+    ck_assert_int_eq(coop_loop_poll(&g_loop), COOP_EAGAIN); /* nothing due: nothing runs */
+    ck_assert_uint_eq(coop_port_now(), at(0));
+    ck_assert_int_eq(count_ev(0, E_POLLED), 1);
+    coop_virtual_advance(4);
+    ck_assert_int_eq(coop_loop_poll(&g_loop), COOP_EAGAIN);
+    ck_assert_uint_eq(coop_loop_idle_ticks(&g_loop), 6);
+    while (coop_loop_poll(&g_loop) == COOP_EAGAIN && turns++ < 100)
+        coop_virtual_advance(1); /* the program's loop: a tick a turn */
+    ck_assert_int_eq(count_ev(0, E_POLLED), 3);
+    expect_ev(1, 0, E_POLLED, 1, 10);
+    expect_ev(2, 0, E_POLLED, 2, 20);
+    ck_assert_int_eq(coop_loop_poll(&g_loop), COOP_OK); /* all ended */
+    ck_assert_uint_eq(coop_loop_idle_ticks(&g_loop), COOP_TICK_MAX_WAIT);
+    /* not from inside a task */
+    scenario_record_asserts();
+    ck_assert_int_eq(coop_loop_poll(NULL), COOP_EINVAL);
+    EXPECT_ASSERT("loop is NULL");
+}
+END_TEST
+
 Suite *coop_asyncio_suite(void);
 Suite *coop_asyncio_suite(void)
 {
@@ -804,6 +850,7 @@ Suite *coop_asyncio_suite(void)
     tcase_add_test(tc, test_task_result);
     tcase_add_test(tc, test_gather_first_error);
     tcase_add_test(tc, test_gather_first_error_cancelled);
+    tcase_add_test(tc, test_loop_poll);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -285,6 +285,23 @@ static inline unsigned coop_loop_stalls(const coop_loop_t *loop)
  * COOP_ESTOPPED, COOP_EDEADLK, and COOP_EINVAL for a task never spawned. */
 int coop_loop_run_task(coop_loop_t *loop, const coop_task_t *task);
 
+/* Run from a main loop of the program's own (Arduino's loop(), a vendor
+ * SDK's super-loop): one turn of the loop, without sleeping. It runs the
+ * calls interrupts posted, fires the timers that are due by the port's
+ * clock, and runs each task that is then ready once (one pass), then
+ * returns: COOP_EAGAIN while tasks are alive, COOP_OK once every task has
+ * ended; COOP_EBUSY inside a running loop, COOP_EINVAL for NULL or not the
+ * program's loop. The CPU no longer sleeps inside coop: call it often (a
+ * task's wake-up is as late as the turn of your loop that calls it), and
+ * sleep yourself for coop_loop_idle_ticks() if you want to. */
+int coop_loop_poll(coop_loop_t *loop);
+
+/* Ticks from the loop's time until something is due: 0 if a task is ready
+ * or an interrupt posted a call, the ticks to the next timer, or
+ * COOP_TICK_MAX_WAIT if no timer is armed (only an interrupt can wake a
+ * task then). For a program that polls and sleeps by itself. */
+uint32_t coop_loop_idle_ticks(coop_loop_t *loop);
+
 /* Ask the running loop to return, before its next pass, with COOP_ESTOPPED
  * (asyncio's loop.stop()): from a task, or from a call an interrupt posted.
  * The tasks stay as they are; the next run goes on with them. Asked
@@ -1543,6 +1560,38 @@ int coop_loop_run_task(coop_loop_t *loop, const coop_task_t *task)
     COOP_PRIV_REFUSE(task == NULL || COOP_PRIV_TASK_STATE(task) == COOP_TASK_IDLE, COOP_EINVAL,
                      "coop_loop_run_task: the task is NULL or was never spawned");
     return coop_priv_run(loop, false, 0, task);
+}
+
+int coop_loop_poll(coop_loop_t *loop)
+{
+    COOP_PRIV_REFUSE(loop == NULL, COOP_EINVAL, "coop_loop_poll: loop is NULL");
+    COOP_PRIV_REFUSE((loop->running & COOP_PRIV_LOOP_RUNNING) || coop_priv_running != NULL, COOP_EBUSY,
+                     "coop_loop_poll: a loop is running (tasks must not run a loop)");
+    COOP_PRIV_REFUSE(loop != coop_priv_loop, COOP_EINVAL,
+                     "coop_loop_poll: not the program's loop (the last coop_loop_init'ed)");
+    loop->running |= COOP_PRIV_LOOP_RUNNING;
+    coop_priv_running = loop;
+    if (COOP_PRIV_LOAD(&coop_priv_inbox) != NULL)
+        coop_priv_drain();
+    coop_priv_expire(loop);
+    if (loop->ready != NULL)
+        coop_priv_pass(loop);
+    coop_priv_running = NULL;
+    loop->running &= (uint8_t)~COOP_PRIV_LOOP_RUNNING; /* (a stop asked stays for coop_loop_run) */
+    return loop->alive == 0 ? COOP_OK : COOP_EAGAIN;
+}
+
+uint32_t coop_loop_idle_ticks(coop_loop_t *loop)
+{
+    coop_tick_t when;
+    coop_stick_t d;
+    COOP_PRIV_REFUSE(loop == NULL, 0u, "coop_loop_idle_ticks: loop is NULL");
+    if (loop->ready != NULL || COOP_PRIV_LOAD(&coop_priv_inbox) != NULL)
+        return 0u;
+    if (!coop_wheel_next(&loop->wheel, &when))
+        return COOP_TICK_MAX_WAIT;
+    d = coop_tick_diff(when, loop->wheel.now);
+    return d > 0 ? (uint32_t)d : 0u;
 }
 
 void coop_loop_stop(coop_loop_t *loop)
