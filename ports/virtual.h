@@ -12,6 +12,14 @@
  *     ... spawn ...
  *     coop_loop_run(&loop);                // runs "minutes" in microseconds
  *
+ * A task that polls with YIELD() in a loop (`while (!ready) YIELD();`) keeps
+ * the loop from idling, so here time would never pass and the poll would
+ * never end. After COOP_VIRTUAL_BUSY_READS reads of the clock (1,000,000:
+ * many passes) with no idle between them, one assert says so (a task that
+ * only yields keeps the loop busy: wait on a flag, an event or a sleep
+ * instead); from then on the clock moves one tick every that many reads, as
+ * a real clock moves while a CPU polls, so such a program ends as on a chip.
+ *
  * Asserts: coop_virtual_on_assert, if set, receives every COOP_ASSERT failure
  * and returns (the failing call then returns its error code); if NULL, the
  * message is printed to stderr and the program aborts.
@@ -124,12 +132,20 @@ extern bool coop_virtual_board_quiet;
 #include <string.h>
 
 static coop_tick_t coop_virtual_now;
+#ifndef COOP_VIRTUAL_BUSY_READS
+#define COOP_VIRTUAL_BUSY_READS 1000000ul
+#endif
+static unsigned long coop_priv_vbusy_reads; /* clock reads since the last idle */
+static bool coop_priv_vbusy_told;
+
 uint32_t coop_virtual_idles;
 void (*coop_virtual_on_assert)(const char *msg, const char *file, int line);
 
 void coop_virtual_set(coop_tick_t now)
 {
     coop_virtual_now = now;
+    coop_priv_vbusy_reads = 0;
+    coop_priv_vbusy_told = false;
 }
 
 void coop_virtual_advance(uint32_t ticks)
@@ -139,6 +155,16 @@ void coop_virtual_advance(uint32_t ticks)
 
 coop_tick_t coop_port_now(void)
 {
+    if (++coop_priv_vbusy_reads >= COOP_VIRTUAL_BUSY_READS) {
+        coop_priv_vbusy_reads = 0;
+        COOP_ASSERT(coop_priv_vbusy_told,
+                    "coop virtual: the loop has not idled for COOP_VIRTUAL_BUSY_READS clock "
+                    "reads, so time does not pass: a task polls with YIELD() in a loop (wait "
+                    "on a flag, an event or a sleep instead); the clock now creeps a tick per "
+                    "COOP_VIRTUAL_BUSY_READS reads");
+        coop_priv_vbusy_told = true;
+        coop_virtual_now = coop_tick_add(coop_virtual_now, 1u);
+    }
     return coop_virtual_now;
 }
 
@@ -578,6 +604,7 @@ bool coop_port_idle(bool has_deadline, coop_tick_t deadline)
     COOP_ASSERT(coop_virtual_masked, "coop virtual: idle called with interrupts unmasked "
                                      "(the loop must check and sleep inside the critical section)");
     coop_virtual_idles++;
+    coop_priv_vbusy_reads = 0;
     if (coop_priv_vboard.has_next &&
         (!has_deadline || coop_tick_after(deadline, coop_priv_vboard.next_tick))) {
         deadline = coop_priv_vboard.next_tick; /* stop at the next scripted key */

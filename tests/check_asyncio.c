@@ -828,6 +828,45 @@ START_TEST(test_loop_poll)
 }
 END_TEST
 
+/* ------------------------------------ a task that polls with YIELD() */
+
+enum { E_SEEN = 80 };
+static int busy_flag;
+
+static coop_status_t busy_poller_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    while (!busy_flag)
+        YIELD(); /* the guide's `while not flag: await asyncio.sleep(0)` */
+    log_ev(j->id, E_SEEN, 0);
+    ASYNC_END;
+}
+
+static coop_status_t busy_setter_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    AWAIT_SLEEP_TICKS(3);
+    busy_flag = 1;
+    ASYNC_END;
+}
+
+/* On the virtual clock time passes only when the loop idles, and a poller
+ * never lets it: one assert names the mistake, then the clock creeps (a tick
+ * per COOP_VIRTUAL_BUSY_READS reads, 20000 in the unit tests), so the setter
+ * wakes and the program ends as it would on a chip, never before tick 3. */
+START_TEST(test_busy_yield)
+{
+    busy_flag = 0;
+    scenario_record_asserts();
+    spawn(0, busy_poller_fn);
+    spawn(1, busy_setter_fn);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_ASSERT("polls with YIELD()");
+    EXPECT_EV(0, E_SEEN, 0, 3);
+}
+END_TEST
+
 Suite *coop_asyncio_suite(void);
 Suite *coop_asyncio_suite(void)
 {
@@ -851,6 +890,7 @@ Suite *coop_asyncio_suite(void)
     tcase_add_test(tc, test_gather_first_error);
     tcase_add_test(tc, test_gather_first_error_cancelled);
     tcase_add_test(tc, test_loop_poll);
+    tcase_add_test(tc, test_busy_yield);
     suite_add_tcase(s, tc);
     return s;
 }
