@@ -557,6 +557,49 @@ START_TEST(test_catch_unwinds_children)
 }
 END_TEST
 
+/* A cancel held by a shield in the child is taken once the shield ends. */
+static coop_status_t shield_catch_child(struct job *j)
+{
+    struct child *c = &j->child;
+    ASYNC(c);
+    SHIELD_BEGIN();
+    AWAIT_SLEEP_MS(c->ms);
+    log_ev(c->id, E_CHILD_A, 0);
+    SHIELD_END();
+    AWAIT_SLEEP_MS(c->ms2);
+    log_ev(c->id, E_CHILD_B, 0);
+    FINALLY;
+    log_ev(c->id, E_CHILD_FIN, 0);
+    ASYNC_END;
+}
+static coop_status_t shield_catcher_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    j->child.id = j->id;
+    AWAIT_CALL_CATCH(j->rc, &j->child, shield_catch_child(j));
+    log_ev(j->id, E_CAUGHT, j->rc);
+    AWAIT_SLEEP_MS(5);
+    log_ev(j->id, E_ENDED, 0);
+    ASYNC_END;
+}
+START_TEST(test_catch_after_shield)
+{
+    static const struct step script[] = {{10, A_CANCEL, 0}};
+    J[0].child.ms = 30;
+    J[0].child.ms2 = 100;
+    spawn(0, shield_catcher_fn);
+    spawn_actor(3, script, 1, cancel_act);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(0, E_CHILD_A, 0, 30); /* the shielded sleep kept its length */
+    ck_assert_int_eq(count_ev(0, E_CHILD_B), 0);
+    EXPECT_EV(0, E_CHILD_FIN, 0, 30);
+    EXPECT_EV(0, E_CAUGHT, COOP_ECANCELED, 30);
+    EXPECT_EV(0, E_ENDED, 0, 35);
+    ck_assert_int_eq(coop_task_result(&J[0].task), COOP_OK);
+}
+END_TEST
+
 /* A catch does not take AWAIT_CALL_FOR's timeout (asyncio's wait_for would
  * have its CancelledError caught here and never time out): the deadline's
  * cancel passes through the catch to its own AWAIT_CALL_FOR. */
@@ -596,6 +639,43 @@ START_TEST(test_catch_lets_timeout_through)
     expect_ev(1, 0, E_INNER_FIN, 1, 10);
     expect_ev(2, 0, E_RC, COOP_ETIMEDOUT, 10);
     ck_assert_int_eq(count_ev(0, E_CAUGHT), 0);
+}
+END_TEST
+
+/* A cancel taken inside AWAIT_CALL_FOR's child ends that deadline too (the
+ * documented limit: one deadline at a time, and the cancel took it): the
+ * child goes on past it and the AWAIT_CALL_FOR ends with COOP_OK. */
+static struct outer outer1;
+static coop_status_t outer_catch_then_sleep(struct outer *o)
+{
+    ASYNC(o);
+    AWAIT_CALL_CATCH(o->rc, &o->j->child, catch_child(o->j));
+    log_ev(o->j->id, E_CAUGHT, o->rc);
+    AWAIT_SLEEP_MS(100);
+    log_ev(o->j->id, E_TURN, 0);
+    ASYNC_END;
+}
+static coop_status_t timed_catch_sleep_fn(coop_task_t *task)
+{
+    struct job *j = job_of(task);
+    ASYNC(task);
+    j->child.id = j->id;
+    outer1.j = j;
+    AWAIT_CALL_FOR(j->rc, 50, &outer1, outer_catch_then_sleep(&outer1));
+    log_ev(j->id, E_RC, j->rc);
+    ASYNC_END;
+}
+START_TEST(test_catch_ends_call_for_deadline)
+{
+    static const struct step script[] = {{10, A_CANCEL, 0}};
+    J[0].child.ms = 100;
+    spawn(0, timed_catch_sleep_fn);
+    spawn_actor(3, script, 1, cancel_act);
+    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    EXPECT_EV(0, E_CHILD_FIN, 0, 10);
+    EXPECT_EV(0, E_CAUGHT, COOP_ECANCELED, 10);
+    EXPECT_EV(0, E_TURN, 0, 110);
+    EXPECT_EV(0, E_RC, COOP_OK, 110);
 }
 END_TEST
 
@@ -885,6 +965,8 @@ Suite *coop_asyncio_suite(void)
     tcase_add_test(tc, test_catch_cancel);
     tcase_add_test(tc, test_catch_unwinds_children);
     tcase_add_test(tc, test_catch_lets_timeout_through);
+    tcase_add_test(tc, test_catch_after_shield);
+    tcase_add_test(tc, test_catch_ends_call_for_deadline);
     tcase_add_test(tc, test_uncaught_cancel_ends_task);
     tcase_add_test(tc, test_task_result);
     tcase_add_test(tc, test_gather_first_error);
