@@ -557,27 +557,14 @@ START_TEST(test_catch_unwinds_children)
 }
 END_TEST
 
-/* A cancel held by a shield in the child is taken once the shield ends. */
-static coop_status_t shield_catch_child(struct job *j)
-{
-    struct child *c = &j->child;
-    ASYNC(c);
-    SHIELD_BEGIN();
-    AWAIT_SLEEP_MS(c->ms);
-    log_ev(c->id, E_CHILD_A, 0);
-    SHIELD_END();
-    AWAIT_SLEEP_MS(c->ms2);
-    log_ev(c->id, E_CHILD_B, 0);
-    FINALLY;
-    log_ev(c->id, E_CHILD_FIN, 0);
-    ASYNC_END;
-}
+/* A cancel held by a shield in the child (shielded_child, above) is taken
+ * once the shield ends. */
 static coop_status_t shield_catcher_fn(coop_task_t *task)
 {
     struct job *j = job_of(task);
     ASYNC(task);
     j->child.id = j->id;
-    AWAIT_CALL_CATCH(j->rc, &j->child, shield_catch_child(j));
+    AWAIT_CALL_CATCH(j->rc, &j->child, shielded_child(j));
     log_ev(j->id, E_CAUGHT, j->rc);
     AWAIT_SLEEP_MS(5);
     log_ev(j->id, E_ENDED, 0);
