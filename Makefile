@@ -70,7 +70,7 @@ check: deps
 # $(call unit_variant,name,lc,bits,compiler,extra-flags)
 comma := ,
 UNIT_VARIANTS := switch-32 goto-32 switch-16 goto-16 cxx-switch-32 cxx-goto-16 wheel-b2l8-16 wheel-b4l8-32 \
-                 list-16 list-cxx-goto-32 atomic-switch-32
+                 list-16 list-cxx-goto-32 atomic-switch-32 debug-goto-16
 
 define unit_variant
 $(BUILD)/test-$(1): $(UNIT_SRC) $(HEADERS) $(PORTS) tests/suites.h tests/*.h
@@ -95,6 +95,9 @@ $(eval $(call unit_variant,atomic-switch-32,SWITCH,32,gcc -std=c11,-DCOOP_PORT_A
 $(eval $(call unit_variant,asan-switch-32,SWITCH,32,gcc -std=c99,-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
 $(eval $(call unit_variant,asan-goto-16,GOTO,16,clang -std=c11,-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
 # other tick rates: the time suite (its ms conversions round up and saturate)
+# a loop you can look into (tests/check_debug.c)
+$(eval $(call unit_variant,debug-goto-16,GOTO,16,gcc -std=c11,-DCOOP_DEBUG=1))
+
 $(eval $(call unit_variant,hz-1mhz,SWITCH,32,gcc -std=c99,-DCOOP_TICK_HZ=1000000))
 $(eval $(call unit_variant,hz-100,GOTO,16,clang -std=c11,-DCOOP_TICK_HZ=100))
 test-unit: $(addprefix $(BUILD)/test-,$(UNIT_VARIANTS) hz-1mhz hz-100)

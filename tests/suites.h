@@ -12,7 +12,8 @@
     COOP_SUITE(sync)     \
     COOP_SUITE(timeout)  \
     COOP_SUITE(cascade)  \
-    COOP_SUITE(asyncio)
+    COOP_SUITE(asyncio)  \
+    COOP_SUITE(debug)
 
 #define COOP_HOST_SUITES \
     COOP_SUITE(host)

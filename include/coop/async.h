@@ -264,6 +264,10 @@ uint8_t coop_priv_lc_end_rc(coop_lc_t *lc, int rc)
     return (uint8_t)(rc & 0xff);
 }
 void (*coop_priv_finally_hook)(coop_lc_t *lc);
+#if COOP_DEBUG
+const char *coop_priv_where_file;
+uint16_t coop_priv_where_line;
+#endif
 size_t coop_priv_cancels;
 uint8_t coop_priv_deliver;
 uint8_t coop_priv_call_depth;

@@ -64,6 +64,9 @@
 #include <stdint.h>
 
 #include "config.h"
+#if COOP_DEBUG
+#include "sched.h" /* coop_loop_dump */
+#endif
 
 #ifndef COOP_PIN_TYPE
 #define COOP_PIN_TYPE uint8_t
@@ -116,6 +119,11 @@ void coop_board_printf(const char *fmt, ...) COOP_PRIV_PRINTF_FMT(1, 2);
 /* One line of text as it is: coop_board_printf without a formatter (on AVR
  * that leaves out ~500 bytes of flash when nothing else formats). */
 void coop_board_puts(const char *line);
+#if COOP_DEBUG
+/* Print the loop and each of its tasks over the board's text output, one
+ * line each (coop_loop_dump_to, coop/sched.h; COOP_DEBUG 1 only). */
+void coop_loop_dump(coop_loop_t *loop);
+#endif
 /* Keys to play when nobody is at the keyboard (PC ports); the string must
  * stay valid. Board ports ignore it. */
 void coop_board_demo_script(const char *script);
@@ -144,6 +152,19 @@ bool coop_priv_board_press(uint32_t dt_ms, uint32_t hold_ms, bool bouncy, uint32
 void coop_board_puts(const char *line)
 {
     coop_board_printf("%s", line);
+}
+#endif
+
+#if COOP_DEBUG
+static void coop_priv_dump_line(const char *line, void *ctx)
+{
+    (void)ctx;
+    coop_board_puts(line);
+}
+
+void coop_loop_dump(coop_loop_t *loop)
+{
+    coop_loop_dump_to(loop, coop_priv_dump_line, NULL);
 }
 #endif
 

@@ -107,6 +107,20 @@
 #error "coop: COOP_PIN_IRQS must be 0 or 1"
 #endif
 
+/* COOP_CONFIG: COOP_DEBUG, 0 or 1, 0. 1: a loop you can look into. Each task
+ * keeps a name (coop_task_set_name), the file and line where it will resume,
+ * and joins its loop's list of tasks, which coop_loop_dump (coop/board.h) or
+ * coop_loop_dump_to (coop/sched.h) print, one line a task: name, state, what
+ * it waits on and until when, resume point. The loop counts its passes and
+ * the ticks it slept. 0: none of this is compiled (no byte of RAM or flash);
+ * coop_task_set_name compiles to nothing. */
+#ifndef COOP_DEBUG
+#define COOP_DEBUG 0
+#endif
+#if COOP_DEBUG != 0 && COOP_DEBUG != 1
+#error "coop: COOP_DEBUG must be 0 or 1"
+#endif
+
 /* COOP_CONFIG: COOP_NO_SHORT_NAMES, flag, off. Define it to get only the
  * prefixed macros (COOP_AWAIT, ...) and not the short ones (AWAIT, ...). */
 

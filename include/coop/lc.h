@@ -67,6 +67,23 @@ typedef uint16_t coop_lc_t;
  * message a compiler prints when AWAIT/YIELD is used without ASYNC before it. */
 #define COOP_PRIV_LCP coop_lc_AWAIT_needs_ASYNC_first
 
+/* COOP_DEBUG: every resume point also records where it is (the innermost one
+ * a task stopped at is the last recorded before the task returns). */
+#if COOP_DEBUG
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern const char *coop_priv_where_file;
+extern uint16_t coop_priv_where_line;
+#ifdef __cplusplus
+}
+#endif
+#define COOP_PRIV_LC_WHERE() \
+    (coop_priv_where_file = __FILE__, coop_priv_where_line = (uint16_t)__LINE__)
+#else
+#define COOP_PRIV_LC_WHERE() ((void)0)
+#endif
+
 #if COOP_LC == COOP_LC_SWITCH
 
 #define COOP_PRIV_LC_BEGIN()                                                  \
@@ -74,7 +91,7 @@ typedef uint16_t coop_lc_t;
     switch (*COOP_PRIV_LCP) {                                                 \
     case COOP_PRIV_LC_START:
 
-#define COOP_PRIV_LC_MARK(n) (*COOP_PRIV_LCP = (coop_lc_t)((n) + 3u))
+#define COOP_PRIV_LC_MARK(n) (COOP_PRIV_LC_WHERE(), *COOP_PRIV_LCP = (coop_lc_t)((n) + 3u))
 /* LABEL follows a return; LABEL_FT follows code that runs into it. */
 #define COOP_PRIV_LC_LABEL(n) case (n) + 3u:
 #define COOP_PRIV_LC_LABEL_FT(n) \
@@ -102,7 +119,8 @@ typedef uint16_t coop_lc_t;
  * instructions a suspend) is compiled only where that splitting can happen:
  * GCC optimising for speed; not clang, not -Os (the usual firmware build). */
 #define COOP_PRIV_LC_MARK(n)                                                  \
-    (*COOP_PRIV_LCP = coop_priv_lc_offset(__extension__(                      \
+    (COOP_PRIV_LC_WHERE(),                                                    \
+     *COOP_PRIV_LCP = coop_priv_lc_offset(__extension__(                      \
          (char *)&&COOP_PRIV_CAT(coop_priv_l, n) - (char *)&&coop_priv_base)))
 #define COOP_PRIV_LC_LABEL(n) COOP_PRIV_CAT(coop_priv_l, n):
 #define COOP_PRIV_LC_LABEL_FT(n) COOP_PRIV_LC_LABEL(n)

@@ -197,6 +197,12 @@ struct coop_task {
                                   * int8_t (ASYNC_END_RC; COOP_OK): no flag is read
                                   * after the end, and a spawn clears them */
     coop_timer_t timer;          /* sleeps, and AWAIT_FOR's deadline */
+#if COOP_DEBUG
+    const char *name;            /* coop_task_set_name, or NULL */
+    const char *file;            /* where its innermost coroutine resumes */
+    uint16_t line;
+    coop_task_t *all_next;       /* the loop's list of the tasks it ever ran */
+#endif
 };
 
 /* A deferred call (micropython.schedule): an interrupt posts it, the loop
@@ -229,6 +235,11 @@ struct coop_loop {
     unsigned stalls;           /* times it found the clock over COOP_TICK_MAX_WAIT
                                 * ticks ahead with timers armed (coop_loop_stalls) */
     coop_wheel_t wheel;        /* sleeping tasks; wheel.now is the loop's time */
+#if COOP_DEBUG
+    coop_task_t *all;          /* every task spawned on it, newest first */
+    unsigned long passes;      /* passes run */
+    unsigned long asleep;      /* ticks spent in the port's idle */
+#endif
 };
 
 #ifdef __cplusplus
@@ -371,6 +382,22 @@ static inline int coop_task_cancelling(const coop_task_t *task)
 {
     return task != NULL && !coop_task_done(task) && (task->flags & COOP_PRIV_TASK_CLEANUP) != 0;
 }
+
+/* Name a task for coop_loop_dump (COOP_DEBUG 1; otherwise nothing is kept
+ * and this compiles to nothing). `name` must outlive the task (a literal). */
+#if COOP_DEBUG
+#define coop_task_set_name(task, name_) ((void)((task)->name = (name_)))
+#else
+#define coop_task_set_name(task, name_) ((void)(task), (void)(name_))
+#endif
+
+#if COOP_DEBUG
+/* Describe the loop (one line: passes, wake-ups, idles, ticks asleep), then
+ * each task it ever spawned (name or address, state, what it waits on and
+ * until which tick, where it resumes, or how it ended), newest first: each
+ * line goes to out(line, ctx), NUL-terminated, no newline. */
+void coop_loop_dump_to(coop_loop_t *loop, void (*out)(const char *line, void *ctx), void *ctx);
+#endif
 
 /* The running task, or NULL outside a task. */
 static inline coop_task_t *coop_task_current(void)
@@ -626,6 +653,9 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
 
 /* ------------------------------------------------------------------------ */
 #ifdef COOP_IMPLEMENTATION
+#if COOP_DEBUG
+#include <stdio.h> /* snprintf: coop_loop_dump_to */
+#endif
 #ifndef COOP_SCHED_IMPLEMENTED
 #define COOP_SCHED_IMPLEMENTED
 
@@ -918,6 +948,11 @@ int coop_loop_init(coop_loop_t *loop)
     loop->idles = 0;
     loop->wakes = 0;
     loop->stalls = 0;
+#if COOP_DEBUG
+    loop->all = NULL; /* (the tasks of a loop before are forgotten) */
+    loop->passes = 0;
+    loop->asleep = 0;
+#endif
     coop_wheel_init(&loop->wheel, coop_port_now());
     coop_priv_loop = loop;
     return COOP_OK;
@@ -936,6 +971,19 @@ int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
     t->state = COOP_TASK_IDLE;
     t->flags = 0;
     coop_timer_init(&t->timer);
+#if COOP_DEBUG
+    {
+        coop_task_t *k = loop->all;
+        while (k != NULL && k != t)
+            k = k->all_next;
+        if (k == NULL) { /* not yet in the list (spawned again: it is) */
+            t->all_next = loop->all;
+            loop->all = t;
+        }
+        t->file = NULL;
+        t->line = 0;
+    }
+#endif
     loop->alive++;
     coop_priv_make_ready_new(t);
     return COOP_OK;
@@ -1202,6 +1250,9 @@ static void coop_priv_pass(coop_loop_t *loop)
     *loop->ready_tail = NULL;
     loop->ready = NULL;
     loop->ready_tail = &loop->ready;
+#if COOP_DEBUG
+    loop->passes++;
+#endif
     while (t != NULL) {
         coop_task_t *next = t->u.q.next;
         coop_status_t st;
@@ -1209,7 +1260,14 @@ static void coop_priv_pass(coop_loop_t *loop)
         if (COOP_PRIV_UNLIKELY(coop_priv_cancels != 0)) /* may its cancel reach it now? */
             coop_priv_deliver = (uint8_t)((t->state & COOP_PRIV_TASK_PENDING) &&
                                           !(t->flags & COOP_PRIV_TASK_SHIELD));
+#if COOP_DEBUG
+        coop_priv_where_file = NULL;
+#endif
         st = t->fn(t);
+#if COOP_DEBUG
+        t->file = coop_priv_where_file; /* the last resume point marked (NULL: it ended) */
+        t->line = coop_priv_where_line;
+#endif
         if (st == COOP_YIELDED) {
             *loop->ready_tail = t;
             loop->ready_tail = &t->u.q.next;
@@ -1320,8 +1378,14 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline,
                 coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
                 bool woke = true;
                 if (COOP_PRIV_LOAD(&coop_priv_inbox) == NULL) {
+#if COOP_DEBUG
+                    coop_tick_t before = coop_port_now();
+#endif
                     loop->idles++;
                     woke = coop_port_idle(has, when);
+#if COOP_DEBUG
+                    loop->asleep += (unsigned long)(coop_tick_t)(coop_port_now() - before);
+#endif
                 }
                 COOP_PORT_IRQ_RESTORE(s);
                 if (!woke) {
@@ -1593,6 +1657,46 @@ uint32_t coop_loop_idle_ticks(coop_loop_t *loop)
     d = coop_tick_diff(when, loop->wheel.now);
     return d > 0 ? (uint32_t)d : 0u;
 }
+
+#if COOP_DEBUG
+void coop_loop_dump_to(coop_loop_t *loop, void (*out)(const char *line, void *ctx), void *ctx)
+{
+    static const char *const states[] = { "idle", "ready", "sleeping", "waiting",
+                                           "done", "cancelled", "?", "?" };
+    char line[192];
+    const coop_task_t *t;
+    COOP_PRIV_REFUSE(loop == NULL || out == NULL, , "coop_loop_dump_to: loop or out is NULL");
+    (void)snprintf(line, sizeof line, "loop at tick %lu: %u alive, %lu passes, %u wake-ups, %u idles, "
+                                      "%lu ticks asleep", (unsigned long)loop->wheel.now,
+                   (unsigned)loop->alive, loop->passes, loop->wakes, loop->idles, loop->asleep);
+    out(line, ctx);
+    for (t = loop->all; t != NULL; t = t->all_next) {
+        unsigned state = COOP_PRIV_TASK_STATE(t);
+        char label[40], what[96] = "";
+        if (t->name != NULL)
+            (void)snprintf(label, sizeof label, "%s", t->name);
+        else
+            (void)snprintf(label, sizeof label, "task %p", (const void *)t);
+        if (state >= COOP_TASK_DONE)
+            (void)snprintf(what, sizeof what, ", result %d", coop_task_result(t));
+        else if (state == COOP_TASK_SLEEPING)
+            (void)snprintf(what, sizeof what, " until tick %lu", (unsigned long)t->timer.expires);
+        else if (state == COOP_TASK_WAITING && coop_timer_armed(&t->timer))
+            (void)snprintf(what, sizeof what, " on queue %p, deadline tick %lu", (void *)t->u.q.waitq,
+                           (unsigned long)t->timer.expires);
+        else if (state == COOP_TASK_WAITING)
+            (void)snprintf(what, sizeof what, " on queue %p", (void *)t->u.q.waitq);
+        if (state >= COOP_TASK_DONE || t->file == NULL)
+            (void)snprintf(line, sizeof line, "  %s: %s%s%s%s", label, states[state], what,
+                           coop_task_cancelling(t) ? ", being cancelled" : "",
+                           state < COOP_TASK_DONE && t->lc == COOP_PRIV_LC_START ? ", not started" : "");
+        else
+            (void)snprintf(line, sizeof line, "  %s: %s%s%s, resumes at %s:%u", label, states[state], what,
+                           coop_task_cancelling(t) ? ", being cancelled" : "", t->file, (unsigned)t->line);
+        out(line, ctx);
+    }
+}
+#endif
 
 void coop_loop_stop(coop_loop_t *loop)
 {

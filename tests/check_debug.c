@@ -1,0 +1,170 @@
+/* COOP_DEBUG: a loop you can look into (issue 16). With COOP_DEBUG 1 (the
+ * unit variant debug-goto-16): coop_loop_dump_to describes the loop and each
+ * task it spawned (name, state, what it waits on and until when, where it
+ * resumes, how it ended), and the loop counts its passes and the ticks it
+ * slept. With COOP_DEBUG 0 (every other variant): nothing of it is in a task
+ * (its struct ends with its timer). */
+#include <check.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "virtual.h"
+
+#if COOP_DEBUG
+
+#define T0 ((coop_tick_t)2000)
+
+static coop_loop_t loop;
+static coop_event_t ev;
+static struct dtask {
+    coop_task_t task;
+    int rc, line;
+} blink, consumer, idle_one, ended, fresh;
+
+static coop_status_t blink_fn(coop_task_t *task)
+{
+    struct dtask *d = COOP_CONTAINER_OF(task, struct dtask, task);
+    ASYNC(task);
+    d->line = __LINE__; AWAIT_SLEEP_TICKS(100); /* (one line: the dump names it) */
+    ASYNC_END;
+}
+
+static coop_status_t consumer_fn(coop_task_t *task)
+{
+    struct dtask *d = COOP_CONTAINER_OF(task, struct dtask, task);
+    ASYNC(task);
+    d->line = __LINE__; AWAIT_FOR(d->rc, 50, AWAIT_EVENT(&ev));
+    ASYNC_END;
+}
+
+static coop_status_t ended_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    YIELD();
+    ASYNC_END_RC(-5);
+}
+
+static coop_status_t forever_fn(coop_task_t *task)
+{
+    struct dtask *d = COOP_CONTAINER_OF(task, struct dtask, task);
+    ASYNC(task);
+    d->line = __LINE__; AWAIT_EVENT(&ev);
+    ASYNC_END;
+}
+
+static char lines[8][200];
+static int nlines;
+static void capture(const char *line, void *ctx)
+{
+    ck_assert_ptr_eq(ctx, &nlines);
+    if (nlines < 8)
+        (void)snprintf(lines[nlines], sizeof lines[nlines], "%s", line);
+    nlines++;
+}
+
+/* the dump's line for a task, by its label */
+static const char *line_of(const char *label)
+{
+    int i;
+    for (i = 1; i < nlines && i < 8; i++)
+        if (strncmp(lines[i] + 2, label, strlen(label)) == 0)
+            return lines[i];
+    return "";
+}
+
+static void setup(void)
+{
+    coop_virtual_set(T0);
+    ck_assert_int_eq(coop_loop_init(&loop), COOP_OK);
+    memset(&ev, 0, sizeof ev);
+    coop_event_init(&ev);
+    memset(&blink, 0, sizeof blink);
+    memset(&consumer, 0, sizeof consumer);
+    memset(&idle_one, 0, sizeof idle_one);
+    memset(&ended, 0, sizeof ended);
+    memset(&fresh, 0, sizeof fresh);
+    nlines = 0;
+}
+
+START_TEST(test_dump)
+{
+    char want[200];
+    coop_task_set_name(&blink.task, "blink");
+    coop_task_set_name(&consumer.task, "consumer");
+    coop_task_set_name(&ended.task, "ended");
+    ck_assert_int_eq(coop_task_spawn(&loop, &blink.task, blink_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&loop, &consumer.task, consumer_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&loop, &ended.task, ended_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&loop, &idle_one.task, forever_fn), COOP_OK); /* unnamed */
+    ck_assert_int_eq(coop_loop_run_until(&loop, T0 + 10), COOP_ETIMEDOUT);
+    coop_task_set_name(&fresh.task, "fresh");
+    ck_assert_int_eq(coop_task_spawn(&loop, &fresh.task, forever_fn), COOP_OK); /* not run yet */
+    coop_loop_dump_to(&loop, capture, &nlines);
+    ck_assert_int_eq(nlines, 6);
+    (void)snprintf(want, sizeof want, "loop at tick %lu: 4 alive, ", (unsigned long)(T0 + 10));
+    ck_assert_msg(strncmp(lines[0], want, strlen(want)) == 0, "%s", lines[0]);
+    ck_assert_msg(strstr(lines[0], ", 10 ticks asleep") != NULL, "%s", lines[0]);
+    (void)snprintf(want, sizeof want, "  blink: sleeping until tick %lu, resumes at tests/check_debug.c:%d",
+                   (unsigned long)(T0 + 100), blink.line);
+    ck_assert_str_eq(line_of("blink"), want);
+    (void)snprintf(want, sizeof want, "  consumer: waiting on queue %p, deadline tick %lu, resumes at "
+                   "tests/check_debug.c:%d", (void *)&ev.waiters, (unsigned long)(T0 + 50), consumer.line);
+    ck_assert_str_eq(line_of("consumer"), want);
+    ck_assert_str_eq(line_of("ended"), "  ended: done, result -5");
+    ck_assert_str_eq(line_of("fresh"), "  fresh: ready, not started");
+    (void)snprintf(want, sizeof want, "  task %p: waiting on queue %p, resumes at tests/check_debug.c:%d",
+                   (void *)&idle_one.task, (void *)&ev.waiters, idle_one.line);
+    ck_assert_str_eq(line_of("task "), want);
+    /* newest first: fresh, then the order of the first spawns reversed */
+    ck_assert_str_eq(lines[1], line_of("fresh"));
+    ck_assert_str_eq(lines[5], line_of("blink"));
+    /* a cancel under way shows; a task spawned again is listed once */
+    ck_assert_int_eq(coop_task_cancel(&consumer.task), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&loop, &ended.task, ended_fn), COOP_OK);
+    nlines = 0;
+    coop_loop_dump_to(&loop, capture, &nlines);
+    ck_assert_int_eq(nlines, 6);
+    ck_assert_msg(strstr(line_of("consumer"), ", being cancelled") != NULL, "%s", line_of("consumer"));
+    coop_event_set(&ev);
+    ck_assert_int_eq(coop_loop_run(&loop), COOP_OK);
+    nlines = 0;
+    coop_loop_dump_to(&loop, capture, &nlines);
+    ck_assert_str_eq(line_of("consumer"), "  consumer: cancelled, result -6");
+    (void)snprintf(want, sizeof want, "loop at tick %lu: 0 alive, ", (unsigned long)(T0 + 100));
+    ck_assert_msg(strncmp(lines[0], want, strlen(want)) == 0, "%s", lines[0]);
+    ck_assert_msg(strstr(lines[0], ", 100 ticks asleep") != NULL, "%s", lines[0]);
+}
+END_TEST
+
+#else /* COOP_DEBUG 0 */
+
+/* Nothing of the debug build is in a task: its struct ends with its timer
+ * (padding aside), and naming a task compiles to nothing. */
+START_TEST(test_no_debug_fields)
+{
+    coop_task_t t;
+    memset(&t, 0, sizeof t);
+    coop_task_set_name(&t, "unused");
+    ck_assert_uint_lt(sizeof(coop_task_t) - (offsetof(coop_task_t, timer) + sizeof(coop_timer_t)),
+                      sizeof(void *));
+    ck_assert_uint_eq(t.state, 0);
+}
+END_TEST
+
+#endif
+
+Suite *coop_debug_suite(void);
+Suite *coop_debug_suite(void)
+{
+    Suite *s = suite_create("debug");
+    TCase *tc = tcase_create("dump");
+#if COOP_DEBUG
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, test_dump);
+#else
+    tcase_add_test(tc, test_no_debug_fields);
+#endif
+    suite_add_tcase(s, tc);
+    return s;
+}
