@@ -2,7 +2,7 @@
  * unit variant debug-goto-16): coop_loop_dump_to describes the loop and each
  * task it spawned (name, state, what it waits on and until when, where it
  * resumes, how it ended), and the loop counts its passes and the ticks it
- * slept. With COOP_DEBUG 0 (every other variant): nothing of it is in a task
+ * slept; coop_loop_run_main (asyncio.run) cancels what main leaves. With COOP_DEBUG 0 (every other variant): nothing of it is in a task
  * (its struct ends with its timer). */
 #include <check.h>
 #include <stddef.h>
@@ -50,6 +50,14 @@ static coop_status_t forever_fn(coop_task_t *task)
     struct dtask *d = COOP_CONTAINER_OF(task, struct dtask, task);
     ASYNC(task);
     d->line = __LINE__; AWAIT_EVENT(&ev);
+    ASYNC_END;
+}
+
+static coop_status_t stopper_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    AWAIT_SLEEP_TICKS(10);
+    coop_loop_stop(&loop);
     ASYNC_END;
 }
 
@@ -137,6 +145,48 @@ START_TEST(test_dump)
 }
 END_TEST
 
+
+/* asyncio.run(main()): the program ends when main does; the tasks left are
+ * cancelled and their FINALLY sections run (COOP_TASK_LIST, on with
+ * COOP_DEBUG). */
+static int forever_fins;
+static coop_status_t sleeper_forever_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    for (;;)
+        AWAIT_SLEEP_TICKS(7);
+    FINALLY;
+    forever_fins++;
+    ASYNC_END;
+}
+static coop_status_t main_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    AWAIT_SLEEP_TICKS(30);
+    ASYNC_END_RC(-9);
+}
+START_TEST(test_run_main)
+{
+    forever_fins = 0;
+    ck_assert_int_eq(coop_task_spawn(&loop, &blink.task, sleeper_forever_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&loop, &consumer.task, forever_fn), COOP_OK); /* waits for ev */
+    ck_assert_int_eq(coop_task_spawn(&loop, &ended.task, main_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run_main(&loop, &ended.task), -9);
+    ck_assert_uint_eq(coop_now(), T0 + 30);
+    ck_assert_int_eq(forever_fins, 1);
+    ck_assert_int_eq(coop_task_result(&blink.task), COOP_ECANCELED);
+    ck_assert_int_eq(coop_task_result(&consumer.task), COOP_ECANCELED);
+    /* stopped before main ends: the others are left as they are */
+    ck_assert_int_eq(coop_task_spawn(&loop, &blink.task, sleeper_forever_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&loop, &ended.task, main_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&loop, &fresh.task, stopper_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run_main(&loop, &ended.task), COOP_ESTOPPED);
+    ck_assert_int_eq(coop_task_result(&blink.task), COOP_EAGAIN);
+    ck_assert_int_eq(coop_loop_run_main(&loop, &ended.task), -9);
+    ck_assert_int_eq(forever_fins, 2);
+}
+END_TEST
+
 #else /* COOP_DEBUG 0 */
 
 /* Nothing of the debug build is in a task: its struct ends with its timer
@@ -162,6 +212,7 @@ Suite *coop_debug_suite(void)
 #if COOP_DEBUG
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, test_dump);
+    tcase_add_test(tc, test_run_main);
 #else
     tcase_add_test(tc, test_no_debug_fields);
 #endif

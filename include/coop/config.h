@@ -121,6 +121,20 @@
 #error "coop: COOP_DEBUG must be 0 or 1"
 #endif
 
+/* COOP_CONFIG: COOP_TASK_LIST, 0 or 1, COOP_DEBUG. 1: the loop keeps a list
+ * of the tasks spawned on it (one pointer more per task), which
+ * coop_loop_run_main needs (asyncio.run: when main ends, the tasks left are
+ * cancelled) and coop_loop_dump walks. 0: no list, no byte of it. */
+#ifndef COOP_TASK_LIST
+#define COOP_TASK_LIST COOP_DEBUG
+#endif
+#if COOP_TASK_LIST != 0 && COOP_TASK_LIST != 1
+#error "coop: COOP_TASK_LIST must be 0 or 1"
+#endif
+#if COOP_DEBUG && !COOP_TASK_LIST
+#error "coop: COOP_DEBUG 1 needs COOP_TASK_LIST 1 (coop_loop_dump walks the list)"
+#endif
+
 /* COOP_CONFIG: COOP_NO_SHORT_NAMES, flag, off. Define it to get only the
  * prefixed macros (COOP_AWAIT, ...) and not the short ones (AWAIT, ...). */
 

@@ -197,11 +197,13 @@ struct coop_task {
                                   * int8_t (ASYNC_END_RC; COOP_OK): no flag is read
                                   * after the end, and a spawn clears them */
     coop_timer_t timer;          /* sleeps, and AWAIT_FOR's deadline */
+#if COOP_TASK_LIST
+    coop_task_t *all_next;       /* the loop's list of the tasks it ever ran */
+#endif
 #if COOP_DEBUG
     const char *name;            /* coop_task_set_name, or NULL */
     const char *file;            /* where its innermost coroutine resumes */
     uint16_t line;
-    coop_task_t *all_next;       /* the loop's list of the tasks it ever ran */
 #endif
 };
 
@@ -235,8 +237,10 @@ struct coop_loop {
     unsigned stalls;           /* times it found the clock over COOP_TICK_MAX_WAIT
                                 * ticks ahead with timers armed (coop_loop_stalls) */
     coop_wheel_t wheel;        /* sleeping tasks; wheel.now is the loop's time */
-#if COOP_DEBUG
+#if COOP_TASK_LIST
     coop_task_t *all;          /* every task spawned on it, newest first */
+#endif
+#if COOP_DEBUG
     unsigned long passes;      /* passes run */
     unsigned long asleep;      /* ticks spent in the port's idle */
 #endif
@@ -312,6 +316,17 @@ int coop_loop_poll(coop_loop_t *loop);
  * COOP_TICK_MAX_WAIT if no timer is armed (only an interrupt can wake a
  * task then). For a program that polls and sleeps by itself. */
 uint32_t coop_loop_idle_ticks(coop_loop_t *loop);
+
+#if COOP_TASK_LIST
+/* asyncio.run(main()): run until `main` (spawned) has ended, then cancel
+ * every other task of the loop that is still alive and run until they have
+ * ended too (their FINALLY sections run); returns main's result
+ * (coop_task_result), or what stopped the run (COOP_ESTOPPED, COOP_EDEADLK).
+ * Needs COOP_TASK_LIST 1 (the loop's list of tasks). */
+int coop_loop_run_main(coop_loop_t *loop, coop_task_t *main_task);
+#else
+#define coop_loop_run_main(loop, main_task) coop_loop_run_main_needs_COOP_TASK_LIST_1(loop, main_task)
+#endif
 
 /* Ask the running loop to return, before its next pass, with COOP_ESTOPPED
  * (asyncio's loop.stop()): from a task, or from a call an interrupt posted.
@@ -948,8 +963,10 @@ int coop_loop_init(coop_loop_t *loop)
     loop->idles = 0;
     loop->wakes = 0;
     loop->stalls = 0;
-#if COOP_DEBUG
+#if COOP_TASK_LIST
     loop->all = NULL; /* (the tasks of a loop before are forgotten) */
+#endif
+#if COOP_DEBUG
     loop->passes = 0;
     loop->asleep = 0;
 #endif
@@ -971,7 +988,7 @@ int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
     t->state = COOP_TASK_IDLE;
     t->flags = 0;
     coop_timer_init(&t->timer);
-#if COOP_DEBUG
+#if COOP_TASK_LIST
     {
         coop_task_t *k = loop->all;
         while (k != NULL && k != t)
@@ -980,9 +997,11 @@ int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
             t->all_next = loop->all;
             loop->all = t;
         }
-        t->file = NULL;
-        t->line = 0;
     }
+#endif
+#if COOP_DEBUG
+    t->file = NULL;
+    t->line = 0;
 #endif
     loop->alive++;
     coop_priv_make_ready_new(t);
@@ -1657,6 +1676,25 @@ uint32_t coop_loop_idle_ticks(coop_loop_t *loop)
     d = coop_tick_diff(when, loop->wheel.now);
     return d > 0 ? (uint32_t)d : 0u;
 }
+
+#if COOP_TASK_LIST
+int coop_loop_run_main(coop_loop_t *loop, coop_task_t *main_task)
+{
+    int rc = coop_loop_run_task(loop, main_task);
+    coop_task_t *t;
+    if (main_task == NULL || !coop_task_done(main_task))
+        return rc; /* the run ended another way (stopped, deadlock, misuse) */
+    for (t = loop->all; t != NULL; t = t->all_next)
+        if (!coop_task_done(t) && COOP_PRIV_TASK_STATE(t) != COOP_TASK_IDLE)
+            (void)coop_task_cancel(t);
+    {
+        int end = coop_loop_run(loop);
+        if (end != COOP_OK)
+            return end;
+    }
+    return coop_task_result(main_task);
+}
+#endif
 
 #if COOP_DEBUG
 void coop_loop_dump_to(coop_loop_t *loop, void (*out)(const char *line, void *ctx), void *ctx)
