@@ -2,7 +2,8 @@
  * unit variant debug-goto-16): coop_loop_dump_to describes the loop and each
  * task it spawned (name, state, what it waits on and until when, where it
  * resumes, how it ended), and the loop counts its passes and the ticks it
- * slept; coop_loop_run_main (asyncio.run) cancels what main leaves. With COOP_DEBUG 0 (every other variant): nothing of it is in a task
+ * slept; coop_loop_run_main (asyncio.run) cancels what main leaves; the trace
+ * hooks (COOP_TRACE_*) see each wake-up, run, return and idle. With COOP_DEBUG 0 (every other variant): nothing of it is in a task
  * (its struct ends with its timer). */
 #include <check.h>
 #include <stddef.h>
@@ -58,6 +59,13 @@ static coop_status_t stopper_fn(coop_task_t *task)
     ASYNC(task);
     AWAIT_SLEEP_TICKS(10);
     coop_loop_stop(&loop);
+    ASYNC_END;
+}
+
+static coop_status_t short_sleep_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    AWAIT_SLEEP_TICKS(5);
     ASYNC_END;
 }
 
@@ -187,6 +195,59 @@ START_TEST(test_run_main)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- trace hooks
+ * tests/trace_hooks.h points COOP_TRACE_* here in this variant. */
+#include "trace_hooks.h"
+static char trace[64];
+static const coop_task_t *trace_task[64];
+static int trace_status[64];
+static int ntrace;
+static bool tracing;
+void test_trace(char what, const struct coop_task *task, int status)
+{
+    if (!tracing || ntrace >= 63)
+        return;
+    trace_task[ntrace] = task;
+    trace_status[ntrace] = status;
+    trace[ntrace++] = what;
+    trace[ntrace] = 0;
+}
+
+static coop_status_t yield_twice_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    YIELD();
+    ASYNC_END_RC(-3);
+}
+
+/* A spawned (woken), B spawned; pass 1 runs A (it sleeps: WAITING) and B
+ * (it yields); pass 2 runs B, which ends with -3; the loop idles to tick 5,
+ * A's timer wakes it, A runs and ends. */
+START_TEST(test_trace_hooks)
+{
+    static const char want[] = "WWRERERE" "IiWRE";
+    ck_assert_int_eq(coop_task_spawn(&loop, &fresh.task, stopper_fn), COOP_OK); /* (unused: fresh) */
+    ck_assert_int_eq(coop_task_cancel(&fresh.task), COOP_OK); /* never runs */
+    ck_assert_int_eq(coop_loop_run(&loop), COOP_OK);
+    tracing = true;
+    ntrace = 0;
+    ck_assert_int_eq(coop_task_spawn(&loop, &blink.task, short_sleep_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&loop, &ended.task, yield_twice_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&loop), COOP_OK);
+    tracing = false;
+    ck_assert_str_eq(trace, want);
+    ck_assert_ptr_eq(trace_task[0], &blink.task);
+    ck_assert_ptr_eq(trace_task[1], &ended.task);
+    ck_assert_ptr_eq(trace_task[2], &blink.task);
+    ck_assert_int_eq(trace_status[3], COOP_WAITING);
+    ck_assert_ptr_eq(trace_task[4], &ended.task);
+    ck_assert_int_eq(trace_status[5], COOP_YIELDED);
+    ck_assert_int_eq((int8_t)trace_status[7], -3); /* done, with its result */
+    ck_assert_ptr_eq(trace_task[10], &blink.task); /* woken by its timer */
+    ck_assert_int_eq(trace_status[12], COOP_DONE);
+}
+END_TEST
+
 #else /* COOP_DEBUG 0 */
 
 /* Nothing of the debug build is in a task: its struct ends with its timer
@@ -213,6 +274,7 @@ Suite *coop_debug_suite(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, test_dump);
     tcase_add_test(tc, test_run_main);
+    tcase_add_test(tc, test_trace_hooks);
 #else
     tcase_add_test(tc, test_no_debug_fields);
 #endif

@@ -135,6 +135,28 @@
 #error "coop: COOP_DEBUG 1 needs COOP_TASK_LIST 1 (coop_loop_dump walks the list)"
 #endif
 
+/* COOP_CONFIG: COOP_TRACE_WAKE(task), COOP_TRACE_RUN(task),
+ * COOP_TRACE_RAN(task, status), COOP_TRACE_IDLE(asleep), macros, nothing.
+ * Trace hooks: define any of them (before the first #include of coop, in the
+ * file that defines COOP_IMPLEMENTATION) to see the loop work: WAKE when a
+ * task is made ready (spawned, its timer fired, an object or a cancel woke
+ * it), RUN just before the loop runs a task, RAN when it came back (status:
+ * COOP_YIELDED, COOP_WAITING, or done: COOP_DONE or a result), IDLE(true)
+ * before the loop asks the port to sleep and IDLE(false) after. They run in
+ * the loop, not in interrupts. Left undefined they compile to nothing. */
+#ifndef COOP_TRACE_WAKE
+#define COOP_TRACE_WAKE(task) ((void)0)
+#endif
+#ifndef COOP_TRACE_RUN
+#define COOP_TRACE_RUN(task) ((void)0)
+#endif
+#ifndef COOP_TRACE_RAN
+#define COOP_TRACE_RAN(task, status) ((void)0)
+#endif
+#ifndef COOP_TRACE_IDLE
+#define COOP_TRACE_IDLE(asleep) ((void)0)
+#endif
+
 /* COOP_CONFIG: COOP_NO_SHORT_NAMES, flag, off. Define it to get only the
  * prefixed macros (COOP_AWAIT, ...) and not the short ones (AWAIT, ...). */
 

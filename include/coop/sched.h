@@ -814,6 +814,7 @@ static void coop_priv_make_ready(coop_task_t *t)
     *loop->ready_tail = t;
     loop->ready_tail = &t->u.q.next;
     loop->wakes++;
+    COOP_TRACE_WAKE(t);
 }
 
 /* t leaves a sleep (or starts): sleep_left shared its waitq field. */
@@ -1282,7 +1283,9 @@ static void coop_priv_pass(coop_loop_t *loop)
 #if COOP_DEBUG
         coop_priv_where_file = NULL;
 #endif
+        COOP_TRACE_RUN(t);
         st = t->fn(t);
+        COOP_TRACE_RAN(t, st);
 #if COOP_DEBUG
         t->file = coop_priv_where_file; /* the last resume point marked (NULL: it ended) */
         t->line = coop_priv_where_line;
@@ -1401,7 +1404,9 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline,
                     coop_tick_t before = coop_port_now();
 #endif
                     loop->idles++;
+                    COOP_TRACE_IDLE(true);
                     woke = coop_port_idle(has, when);
+                    COOP_TRACE_IDLE(false);
 #if COOP_DEBUG
                     loop->asleep += (unsigned long)(coop_tick_t)(coop_port_now() - before);
 #endif
