@@ -8,7 +8,8 @@
 #                      (LED timing, bouncy buttons, interrupts; each example's
 #                      LED/text timeline against the same example on the
 #                      virtual clock), tests/rp2040/edges.c, long_sleep.c,
-#                      floats.c, dualcore.c and dualring.c (a second core
+#                      floats.c, storm.c (GPIO interrupt storms beside
+#                      blinkers), dualcore.c and dualring.c (a second core
 #                      added by the harness: flags, counters, the hardware
 #                      dividers, a ring); every image boots through its boot2
 #                      (tests/rp2040/sdk/boot2.S) from our boot ROM
@@ -31,7 +32,7 @@ BENCH_TARGETS += bench-rp2040
 
 help::
 	@echo "  make rp2040          build the examples for the RP2040 (Cortex-M0+ -Os, stand-in pico-sdk) and print their sizes"
-	@echo "  make test-rp2040     RP2040 port in the rp2040js emulator (npm ci): blink timing, bouncy buttons, edge IRQs,"
+	@echo "  make test-rp2040     RP2040 port in the rp2040js emulator (npm ci): blink timing, bouncy buttons, edge IRQs, storms,"
 	@echo "                       a second core's flags, dividers and ring; every example's timeline against the virtual clock"
 	@echo "  make bench-rp2040    flash and RAM of the RP2040 examples (arm-none-eabi-size)"
 	@echo "  make test-rp2040-sdk PICO_BUILD=dir   the emulator tests on examples built with the real pico-sdk (CMake)"
@@ -46,7 +47,7 @@ $(RP2040_DIR)/standin.o: tests/rp2040/sdk/standin.c tests/rp2040/sdk/boot2.S $(R
 $(RP2040_DIR)/%.elf: examples/%/main.c $(RP2040_DIR)/standin.o tests/rp2040/sdk/memmap.ld $(HEADERS) $(PORTS) $(RP2040_SDK_HDR)
 	$(RP2040_CC) $(WARN) $(RP2040_INC) '-DCOOP_PORT="rp2040.h"' $< $(RP2040_DIR)/standin.o $(RP2040_LDFLAGS) -o $@
 
-RP2040_TESTS := edges long_sleep dualcore dualring floats empty
+RP2040_TESTS := edges long_sleep dualcore dualring floats storm empty
 $(addprefix $(RP2040_DIR)/,$(addsuffix .elf,$(RP2040_TESTS))): $(RP2040_DIR)/%.elf: tests/rp2040/%.c $(RP2040_DIR)/standin.o tests/rp2040/sdk/memmap.ld $(HEADERS) $(PORTS) $(RP2040_SDK_HDR)
 	$(RP2040_CC) $(WARN) $(RP2040_INC) $< $(RP2040_DIR)/standin.o $(RP2040_LDFLAGS) -o $@
 
@@ -73,7 +74,7 @@ rp2040: $(addprefix $(RP2040_DIR)/,$(addsuffix .elf,$(RP2040_EXAMPLES))) $(RP204
 	@arm-none-eabi-size $(filter %.elf,$^)
 
 # every example also runs against its timeline on the virtual clock ($(BUILD)/virtual/<name>)
-test-rp2040: $(addprefix $(RP2040_DIR)/,$(addsuffix .bin,$(RP2040_EXAMPLES) edges long_sleep dualcore dualring floats blink2_tick16 bootrom)) \
+test-rp2040: $(addprefix $(RP2040_DIR)/,$(addsuffix .bin,$(RP2040_EXAMPLES) edges long_sleep dualcore dualring floats storm blink2_tick16 bootrom)) \
              $(RP2040_DIR)/port_cxx11.o $(RP2040_DIR)/port_cxx17.o \
              $(addprefix $(BUILD)/virtual/,$(RP2040_EXAMPLES))
 	@echo "== RP2040 port in rp2040js"

@@ -40,6 +40,12 @@
 //                      interrupts on three pins, thousands of edges at
 //                      random times while the loop sleeps on random
 //                      deadlines: every edge counted, no wake-up lost
+//   storm              tests/rp2040/storm.c: GP2 toggled at 10k..100k edges/s
+//                      and in bursts (300 ms phases), beside two blinkers:
+//                      every blink in its tick, no consumer waits 2 ms,
+//                      exact counts; per phase the edges merged by the
+//                      hardware and the GPIO handler's share of the CPU;
+//                      then faster storms, reported and not judged
 // Prints "ok ..." / "FAIL ..." lines; exits 1 on any failure.
 //
 // Time is simulated: the core runs at 125 MHz (8 ns a cycle); while it
@@ -159,6 +165,12 @@ rp2040.uart[0].onByte = (b) => {
   }
 };
 
+// The GPIO interrupt's handler (IO_IRQ_BANK0, exception 16 + 13): its entries
+// and the time of the instructions executed in it (rp2040js charges nothing
+// for the exception's entry and return: the chip spends about 15 cycles on
+// each, and may wait for flash where rp2040js charges 1 cycle a read).
+const EXC_IO_BANK0 = 16 + 13;
+let gpioIrqNs = 0, gpioIrqEntries = 0, ipsrAfter = 0;
 let sleptNs = 0;
 function runUntil(tNs) {
   const { core } = rp2040;
@@ -169,7 +181,18 @@ function runUntil(tNs) {
       sleptNs += Math.max(step, 0);
       clock.tick(Math.max(step, 0));
     } else {
-      clock.tick(core.executeInstruction() * NS_PER_CYCLE);
+      // (rp2040js takes an interrupt in executeInstruction, or at once when
+      // it comes while the core waits in WFE: then IPSR changed in between)
+      const before = core.IPSR;
+      const ns = core.executeInstruction() * NS_PER_CYCLE;
+      const after = core.IPSR;
+      if (after === EXC_IO_BANK0 || before === EXC_IO_BANK0) {
+        gpioIrqNs += ns; // in the handler, its first instruction or its return
+        if ((before === EXC_IO_BANK0 && ipsrAfter !== EXC_IO_BANK0) || (after === EXC_IO_BANK0 && before !== EXC_IO_BANK0))
+          gpioIrqEntries++;
+      }
+      ipsrAfter = after;
+      clock.tick(ns);
     }
   }
 }
@@ -580,6 +603,144 @@ function modeEdges() {
   check(asserts === 0, 'no COOP_ASSERT');
 }
 
+// storm.c: GP2 toggled at fixed rates and in bursts (its both-edge interrupt
+// feeds a flag, a counter and a ring; GP3 high: the flag only), GP6 (falling)
+// asks for a report. The firmware toggles GP8 (every 5 ticks) and GP9 (every
+// 3) on absolute deadlines, GP10/11/12 when its counter, flag and ring task
+// run, GP13 for each edge its handler is given. Phases of STORM_PHASE_MS
+// (300 ms), 20 ms quiet between them; a report after the judged phases and
+// one after the limit phases (reported, not judged: beyond what the handler
+// can take, see the README).
+const STORM_PHASES = [
+  { name: '10k edges/s', rate: 10000 },
+  { name: '33k edges/s', rate: 33000 },
+  { name: '50k edges/s', rate: 50000 },
+  { name: '100k edges/s', rate: 100000 },
+  { name: '100k edges/s, flag only', rate: 100000, light: true },
+  { name: 'bursts of 32 at 100k/s every 1 ms', rate: 100000, burst: 32, every: 1 * MS },
+  { name: 'bursts of 16 at 400k/s every 1 ms', rate: 400000, burst: 16, every: 1 * MS },
+  { name: '200k edges/s', rate: 200000, limit: true },
+  { name: '250k edges/s', rate: 250000, limit: true },
+  { name: '300k edges/s, flag only', rate: 300000, light: true, limit: true },
+];
+const STARVE_BOUND_US = 2000;
+function modeStorm() {
+  const PIN = { storm: 2, light: 3, report: 6, a: 8, b: 9, counter: 10, flag: 11, ring: 12, isr: 13 };
+  for (const p of [PIN.a, PIN.b, PIN.counter, PIN.flag, PIN.ring, PIN.isr]) watch(p);
+  drive(PIN.storm, false);
+  drive(PIN.light, false);
+  drive(PIN.report, true);
+  const phaseNs = Number(process.env.STORM_PHASE_MS || 300) * MS, quietNs = 20 * MS;
+  let level = false, t0 = 20 * MS;
+  const reports = []; // times of GP6's falling edges
+  const phases = STORM_PHASES.map((ph, i) => {
+    if (ph.limit && !STORM_PHASES[i - 1].limit) {
+      reports.push(t0);
+      inputs.push({ t: t0, pin: PIN.report, level: false }, { t: t0 + 1 * MS, pin: PIN.report, level: true });
+      t0 += quietNs;
+    }
+    const p = { ...ph, start: t0, end: t0 + phaseNs, bursts: [], driven: 0 };
+    const edge = (t) => {
+      level = !level;
+      inputs.push({ t, pin: PIN.storm, level });
+      p.driven++;
+    };
+    if (p.light) {
+      inputs.push({ t: p.start - quietNs / 4, pin: PIN.light, level: true });
+      inputs.push({ t: p.end + quietNs / 4, pin: PIN.light, level: false });
+    }
+    if (p.burst)
+      for (let b = p.start; b < p.end; b += p.every) {
+        p.bursts.push(b);
+        for (let j = 0; j < p.burst; j++) edge(b + Math.round((j * 1e9) / p.rate));
+      }
+    else for (let k = 0, t = p.start; t < p.end; t = p.start + Math.round((++k * 1e9) / p.rate)) edge(t);
+    t0 = p.end + quietNs;
+    return p;
+  });
+  reports.push(t0);
+  inputs.push({ t: t0, pin: PIN.report, level: false });
+  inputsStart();
+  // the handler's time and entries, sampled at each phase's start and in the quiet after it
+  for (const p of phases) {
+    runUntil(p.start);
+    p.irq0 = [gpioIrqNs, gpioIrqEntries];
+    runUntil(p.end + quietNs / 2);
+    p.irq1 = [gpioIrqNs, gpioIrqEntries];
+  }
+  runUntil(t0 + quietNs);
+  checkNoPanic();
+
+  const inWin = (e, a, b) => e.t >= a && e.t < b;
+  const runs = (pin, a, b) => pinEdges(pin).filter((e) => inWin(e, a, b)).map((e) => e.t);
+  // a blinker's edge k falls in the millisecond first + k * period
+  const blink = (pin, period) => {
+    const e = pinEdges(pin);
+    return e.map((x, k) => ({ t: x.t, late: msOf(x.t) - (msOf(e[0].t) + k * period), into: x.t - msOf(x.t) * MS }));
+  };
+  const ba = blink(PIN.a, 5), bb = blink(PIN.b, 3);
+  for (const p of phases) {
+    const until = p.end + quietNs / 2;
+    const seen = runs(PIN.isr, p.start, until).length;
+    const merged = p.driven - seen;
+    const share = (p.irq1[0] - p.irq0[0]) / (p.end - p.start);
+    const entries = p.irq1[1] - p.irq0[1];
+    const cycles = entries ? (p.irq1[0] - p.irq0[0]) / NS_PER_CYCLE / entries : 0;
+    const lateOf = (b) => b.filter((x) => inWin(x, p.start, until)).reduce((m, x) => Math.max(m, x.late), 0);
+    const intoOf = (b) => b.filter((x) => inWin(x, p.start, until)).reduce((m, x) => Math.max(m, x.into), 0);
+    const [la, lb] = [lateOf(ba), lateOf(bb)];
+    // a consumer's longest wait: between two of its runs while a fixed-rate
+    // storm fed it (the phase's start and end count as runs), or from a
+    // burst's first edge to its first run after it
+    const wait = (pin) => {
+      const r = runs(pin, p.start, p.end);
+      let w = 0;
+      if (p.burst) {
+        for (const b of p.bursts) w = Math.max(w, (r.find((t) => t >= b) ?? p.end) - b);
+      } else {
+        const pts = [p.start, ...r, p.end];
+        for (let k = 1; k < pts.length; k++) w = Math.max(w, pts[k] - pts[k - 1]);
+      }
+      return w / 1000; // us
+    };
+    const waits = { counter: wait(PIN.counter), flag: wait(PIN.flag), ring: wait(PIN.ring) };
+    const fed = p.light ? ['flag'] : ['counter', 'flag', 'ring'];
+    console.log(`     storm rp2040 ${p.name}${p.limit ? ' (limit: reported, not judged)' : ''}: ` +
+      `${p.driven} edges driven, ${seen} given to the handler (${merged} merged) in ${entries} interrupts ` +
+      `of ${cycles.toFixed(0)} cycles; handler ${(100 * share).toFixed(1)} % of the CPU; ` +
+      `blinkers late at most ${la}, ${lb} ticks (at most ${(Math.max(intoOf(ba), intoOf(bb)) / 1000).toFixed(1)} us ` +
+      `into the tick); longest wait, us: ${['counter', 'flag', 'ring'].map((k) => `${k} ${fed.includes(k) ? waits[k].toFixed(1) : '-'}`).join(' ')}`);
+    check(seen <= p.driven && seen >= entries, `${p.name}: ${seen} edges seen of ${p.driven} driven, in ${entries} interrupts`);
+    if (p.limit) continue;
+    check(la === 0 && lb === 0, `${p.name}: every blink in the tick it was due (blink_a late ${la}, blink_b ${lb} ticks)`);
+    for (const k of fed)
+      check(waits[k] > 0 && waits[k] < STARVE_BOUND_US,
+        `${p.name}: the ${k} task waited at most ${waits[k].toFixed(1)} us (< ${STARVE_BOUND_US} us)`);
+  }
+  // the reports: exact counts at each; the blinkers' lateness by the port's clock
+  const got = [...uart.matchAll(/storm isr=(\d+) flag=(\d+) added=(\d+) counter=(\d+) offered=(\d+) pushed=(\d+) popped=(\d+) over=(\d+)\nstorm late_a=(\d+) late_b=(\d+) wakes_a=(\d+) wakes_b=(\d+) asserts=(\d+)\n/g)];
+  check(got.length === reports.length, `${got.length} reports of ${reports.length} (UART ${JSON.stringify(uart.slice(-300))})`);
+  got.forEach((m, r) => {
+    const [isr, flag, added, counter, offered, pushed, popped, over, lateA, lateB, wakesA, wakesB, asserts] = m.slice(1).map(Number);
+    const what = r === 0 ? 'after the judged phases' : 'after the limit phases';
+    console.log(`     storm rp2040 report ${what}: ${m[0].replace(/storm /g, '').replace('\n', ' ').trim()}`);
+    const isrPin = runs(PIN.isr, 0, reports[r]).length;
+    const driven = phases.filter((p) => p.end <= reports[r]).reduce((n, p) => n + p.driven, 0);
+    check(isr === isrPin && isr <= driven, `${what}: the handler was given ${isr} edges (GP13: ${isrPin}) of ${driven} driven`);
+    check(flag === isr && counter === added && pushed + over === offered && popped === pushed,
+      `${what}: flag sets taken ${flag} = handler runs ${isr}; counter ${counter} = adds ${added}; ` +
+      `ring ${offered} offered = ${pushed} pushed + ${over} overflowed, ${popped} popped`);
+    // the wakes counted up to the report's printing (no task runs while it prints)
+    const printed = uartLines.filter((l) => l.text.startsWith('storm isr='))[r].t;
+    const [pa, pb] = [runs(PIN.a, 0, printed).length, runs(PIN.b, 0, printed).length];
+    check(wakesA === pa && wakesB === pb, `${what}: blinkers woke ${wakesA}, ${wakesB} times (GP8 ${pa}, GP9 ${pb} edges)`);
+    if (r === 0) check(lateA === 0 && lateB === 0, `${what}: blinkers late by the port's clock: ${lateA}, ${lateB} ticks at most`);
+    else console.log(`     storm rp2040 blinkers late by the port's clock in the limit phases: ${lateA}, ${lateB} ticks at most`);
+    check(asserts === 0, `${what}: no COOP_ASSERT`);
+  });
+  const f = sleptNs / clock.nanos;
+  console.log(`     storm rp2040: asleep ${(100 * f).toFixed(1)} % of ${fmtMs(clock.nanos)} ms`);
+}
 
 // twin: the example's demo script, compared with its virtual-clock timeline.
 const BUTTONS = [14, 13, 12, 11]; // BOARD_BUTTON1..4
@@ -648,7 +809,7 @@ function modeTwin(script, virtualLog) {
 }
 
 const modes = { blink1: () => modeBlink(false), blink2: () => modeBlink(true), debounced_counter: modeDebounced,
-  irq_alert: modeIrqAlert, edges: modeEdges, long_sleep: modeLongSleep, floats: modeFloats };
+  irq_alert: modeIrqAlert, edges: modeEdges, storm: modeStorm, long_sleep: modeLongSleep, floats: modeFloats };
 if (modeArg === 'twin') modes[mode] = () => modeTwin(extra[1], extra[2]);
 if (modeArg === 'dualcore') modes[mode] = () => modeDualcore(extra[0]);
 if (modeArg === 'dualring') modes[mode] = () => modeDualring(extra[0]);

@@ -33,7 +33,7 @@ if [ "${1:-}" = bench ]; then
   printf '%-40s %8d %8d\n' "tests/rp2040/empty.c (startup only)" "$f0" "$r0"
   for elf in "$DIR"/*.elf; do
     ex=$(basename "$elf" .elf)
-    case "$ex" in bootrom|edges|empty|long_sleep|dualcore|dualring|floats|blink2_tick16) continue ;; esac
+    case "$ex" in bootrom|edges|storm|empty|long_sleep|dualcore|dualring|floats|blink2_tick16) continue ;; esac
     read -r f r < <(sizes "$DIR/$ex.elf")
     printf '%-40s %8d %8d   %6d / %d\n' "examples/$ex" "$f" "$r" $((f - f0)) $((r - r0))
   done
@@ -90,6 +90,10 @@ run debounced_counter debounced_counter "$(IMG debounced_counter)"
 run irq_alert irq_alert "$(IMG irq_alert)"
 run long_sleep long_sleep "$(TIMG long_sleep)"
 run edges edges "$(TIMG edges)"
+# GPIO interrupt storms (10k..100k edges/s, bursts) beside two blinkers and
+# a counter, a flag and a ring task: every blink on its tick, no consumer
+# starved, exact counts; the edges merged and the handler's share per phase
+run storm storm "$(TIMG storm)"
 # float and double maths, and the boot ROM's float tables called as the SDK does
 run floats floats "$(TIMG floats)"
 # a second core (the harness adds it) sets a flag and a counter: SEV wakes the loop
