@@ -39,6 +39,7 @@ SYNC_EXAMPLES="producer_consumer cancel_alert rainbow"
 
 need=()
 for b in virtual/blink1 virtual/blink2 virtual/interval_buttons host/interval_buttons \
+         virtual/interval_one_led host/interval_one_led \
          $(for e in $IRQ_EXAMPLES $SYNC_EXAMPLES; do echo "virtual/$e host/$e"; done); do
   [ -x "$BUILD/$b" ] || need+=("$BUILD/$b")
 done
@@ -124,8 +125,11 @@ END {
 # its due time, the sum of the intervals in force before it (the blink's
 # sleeps count from the tick they were due, so lateness does not add up).
 # Both: each LED blinked at two intervals at least (the changes showed).
+# leds=1 (interval_one_led): LED1 only, keys 1-2, "interval is now N ms";
+# scan=20: buttons read as keypad does, so exact changes come at the first
+# 20 ms scan at or after the key, not 10 ms after it.
 INTERVALS="$PARSE"'
-BEGIN { iv["LED1"] = 500; iv["LED2"] = 1000; want["LED1"] = 500; want["LED2"] = 1000 }
+BEGIN { iv["LED1"] = 500; want["LED1"] = 500; if (leds != 1) { iv["LED2"] = 1000; want["LED2"] = 1000 } }
 { parse($0) }
 t < 0 { next }
 text ~ /^key [1-4] \(BUTTON[1-4]\)$/ {
@@ -136,13 +140,14 @@ text ~ /^key [1-4] \(BUTTON[1-4]\)$/ {
   keys++
   next
 }
-text ~ /^LED[12] interval is now [0-9]+ ms$/ {
-  l = substr(text, 1, 4); split(text, w, " "); v = w[5] + 0
+text ~ /^(LED[12] )?interval is now [0-9]+ ms$/ {
+  l = (text ~ /^LED2/) ? "LED2" : "LED1"; n = split(text, w, " "); v = w[n - 1] + 0
   i = nc[l]++
   if (i >= np[l]) { print "FAIL: " text " at " t " ms without a key"; next }
   if (v != pend_v[l, i]) print "FAIL: " text " at " t " ms, want " pend_v[l, i] " ms"
   d = t - pend_t[l, i]
-  if (exact && d != 10) print "FAIL: " l " interval changed " d " ms after its key (at " t " ms), want 10"
+  dw = scan ? scan * int((pend_t[l, i] + scan - 1) / scan) - pend_t[l, i] : 10
+  if (exact && d != dw) print "FAIL: " l " interval changed " d " ms after its key (at " t " ms), want " dw
   iv[l] = v; changes++
   next
 }
@@ -190,6 +195,11 @@ log=$TMP/interval_virtual.log
 run interval_buttons "$log" "$BUILD/virtual/interval_buttons" &&
   check "interval_buttons: intervals change 10 ms after each key, LED periods follow exactly" "$log" "$INTERVALS" \
     -v exact=1
+
+log=$TMP/interval_one_led.log
+run interval_one_led "$log" "$BUILD/virtual/interval_one_led" &&
+  check "interval_one_led: the interval changes at the 20 ms scan after each key, LED1's period follows exactly" "$log" \
+    "$INTERVALS" -v exact=1 -v leds=1 -v scan=20
 
 # ---------------------------------------------------------------- pin interrupts
 # Shared awk for the scripted keys of BUTTON1: each key line calls key(t,
@@ -755,8 +765,8 @@ run rainbow "$log" capped "$BUILD/virtual/rainbow" &&
   check "rainbow: every pixel of every frame, direction and speed after each press, exact ticks" \
     "$log" "$RAINBOW" -v exact=1 -v pixels=24 -v wait0=20 -v step=10 -v minw=10 -v debounce=20 -v minframes=200
 
-# the pin interrupt examples on the host run in the background meanwhile
-for e in $IRQ_EXAMPLES; do
+# the pin interrupt examples and interval_one_led on the host run in the background meanwhile
+for e in $IRQ_EXAMPLES interval_one_led; do
   ( timeout "$HOST_TIMEOUT" "$BUILD/host/$e" >"$TMP/host_$e.log" 2>&1 </dev/null; echo $? >"$TMP/host_$e.rc" ) &
 done
 
@@ -832,6 +842,16 @@ for e in $IRQ_EXAMPLES; do
     failed=$((failed + 1))
   fi
 done
+
+echo "== interval_one_led on the host port (real clock, stdin /dev/null; it ran beside the ones above)"
+rc=$(cat "$TMP/host_interval_one_led.rc" 2>/dev/null || echo "none")
+if [ "$rc" != 0 ]; then
+  echo "FAIL host interval_one_led: exit status $rc"
+  failed=$((failed + 1))
+else
+  check "host interval_one_led: exit 0; the same changes in order, no LED edge before its due time" \
+    "$TMP/host_interval_one_led.log" "$INTERVALS" -v exact=0 -v leds=1 -v scan=20
+fi
 
 echo "== task communication examples on the host port (real clock, stdin /dev/null): the same events"
 for e in $SYNC_EXAMPLES; do
