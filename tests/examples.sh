@@ -34,7 +34,7 @@ trap 'rm -rf "$TMP"' EXIT
 passed=0
 failed=0
 
-IRQ_EXAMPLES="countio keypad debounced_counter irq_alert press_alert ir_alert"
+IRQ_EXAMPLES="countio keypad button_flag async_button debounced_counter irq_alert press_alert ir_alert"
 SYNC_EXAMPLES="producer_consumer cancel_alert rainbow"
 
 need=()
@@ -406,6 +406,75 @@ END {
   common_end()
 }'
 
+# seq NAME GOT-TIMES GOT-TEXTS NGOT WANT-TIMES WANT-TEXTS NWANT: the first
+# difference between two timelines of one kind of line, in order.
+SEQ='
+function seq(name, gt_, gs_, ng_, wt_, ws_, nw_,   i) {
+  for (i = 1; i <= ng_ || i <= nw_; i++) {
+    if (i > ng_) { print "FAIL: no " name " " i " (\"" ws_[i] "\" at " wt_[i] " ms)"; return }
+    if (i > nw_) { print "FAIL: " name " " i " \"" gs_[i] "\" at " gt_[i] " ms, want nothing more"; return }
+    if (gt_[i] != wt_[i] || gs_[i] != ws_[i]) { print "FAIL: " name " " i " is \"" gs_[i] "\" at " gt_[i] " ms, want \"" ws_[i] "\" at " wt_[i]; return }
+  }
+}'
+
+# button_flag: the main loop turns every `poll` ms from 0; a turn that finds
+# a falling edge since the turn before (up to and including its own tick:
+# bounces too) toggles LED1 and prints "Button pressed: LED toggled" there.
+BUTTON_FLAG="$KEYS$SEQ"'
+t >= 0 && text ~ /^LED1 (on|off)$/ { nl++; lt[nl] = t; ls[nl] = text }
+t >= 0 && text == "Button pressed: LED toggled" { nm++; mt[nm] = t; ms[nm] = text }
+END {
+  edges()
+  k = 1
+  for (s = 0; s < quit; s += poll) {
+    hit = 0
+    while (k <= ne && et[k] <= s) { if (el[k] == 0) hit = 1; k++ }
+    if (hit) { nw++; wt[nw] = s; wm[nw] = "Button pressed: LED toggled"; ws[nw] = (nw % 2) ? "LED1 on" : "LED1 off" }
+  }
+  seq("toggle message", mt, ms, nm, wt, wm, nw)
+  seq("LED1 edge", lt, ls, nl, wt, ws, nw)
+  if (nw != toggles) print "FAIL: the script makes " nw " toggles, the check expects " toggles
+  common_end()
+}'
+
+# async_button: the blink task toggles LED1 every `blink` ms from 0; the
+# button task looks at the flag every `look` ms from 0, and `hold` + `look`
+# ms after a look that found it set; a look finds it set if a falling edge
+# came since the look before (up to and including its own tick: bounces
+# too): "Button pressed!", and LED1 on (a line only if it was off). main
+# prints "Running async event loop..." every `beat` ms from `beat`. Each
+# kind of line in order at its ticks (kinds at one tick in either order); a
+# press seen on a blink tick is refused (the order of the two would decide).
+ASYNC_BUTTON="$KEYS$SEQ"'
+t >= 0 && text == "Button pressed!" { pn++; pt[pn] = t; ps_[pn] = text }
+t >= 0 && text == "Running async event loop..." { rn++; rt[rn] = t; rs[rn] = text }
+t >= 0 && text ~ /^LED1 (on|off)$/ { ln++; lt[ln] = t; ls[ln] = text }
+END {
+  edges()
+  k = 1
+  for (s = 0; s < quit; ) {
+    hit = 0
+    while (k <= ne && et[k] <= s) { if (el[k] == 0) hit = 1; k++ }
+    if (hit) { wpn++; wpt[wpn] = s; wps[wpn] = "Button pressed!"; s += hold + look } else s += look
+  }
+  for (s = beat; s < quit; s += beat) { wrn++; wrt[wrn] = s; wrs[wrn] = "Running async event loop..." }
+  level = 0; i = 1
+  for (b = 0; b < quit || i <= wpn; ) {
+    if (i <= wpn && wpt[i] == b) print "FAIL: the press seen at " b " ms meets a blink toggle: move its key"
+    if (i <= wpn && (b >= quit || wpt[i] < b)) {
+      if (!level) { level = 1; wln++; wlt[wln] = wpt[i]; wls[wln] = "LED1 on" }
+      i++
+    } else {
+      level = !level; wln++; wlt[wln] = b; wls[wln] = level ? "LED1 on" : "LED1 off"; b += blink
+    }
+  }
+  seq("press", pt, ps_, pn, wpt, wps, wpn)
+  seq("heartbeat line", rt, rs, rn, wrt, wrs, wrn)
+  seq("LED1 edge", lt, ls, ln, wlt, wls, wln)
+  if (wpn != presses) print "FAIL: the script makes " wpn " presses seen, the check expects " presses
+  common_end()
+}'
+
 echo "== pin interrupt examples on the virtual port (exact times, bounces)"
 log=$TMP/countio.log
 run countio "$log" "$BUILD/virtual/countio" &&
@@ -415,6 +484,16 @@ log=$TMP/keypad.log
 run keypad "$log" "$BUILD/virtual/keypad" &&
   check "keypad: a scan every 20 ms, each level change an event at the scan that saw it, a bounce once" "$log" "$KEYPAD" \
     -v scan=20 -v events=6
+
+log=$TMP/button_flag.log
+run button_flag "$log" "$BUILD/virtual/button_flag" &&
+  check "button_flag: each 20 ms turn that finds a falling edge toggles LED1, bounces too (7 toggles for 4 presses)" "$log" \
+    "$BUTTON_FLAG" -v poll=20 -v toggles=7
+
+log=$TMP/async_button.log
+run async_button "$log" "$BUILD/virtual/async_button" &&
+  check "async_button: blink every 500 ms, the flag looked at every 10 ms (110 after a press), a beat every 1000 ms" "$log" \
+    "$ASYNC_BUTTON" -v blink=500 -v look=10 -v hold=100 -v beat=1000 -v presses=4
 
 log=$TMP/debounced_counter.log
 run debounced_counter "$log" "$BUILD/virtual/debounced_counter" &&
@@ -815,6 +894,13 @@ for e in $IRQ_EXAMPLES; do
     keypad) out=$(host_count keypad 'pin went low \(pressed at [0-9]+ ms\)' 1 3; host_count keypad 'pin went high \(released at [0-9]+ ms\)' 1 3
                   host_order keypad '/pin went (low|high)/ { s = ($0 ~ /low/) ? "low" : "high"; if (s == last) print "FAIL: \"pin went " s "\" twice in a row"; last = s; n++ }
                                      END { if (last != "high") print "FAIL: the last event is not a release" }') ;;
+    button_flag) out=$(host_count button_flag 'Button pressed: LED toggled' 1 12
+                  host_order button_flag '/\] LED1 (on|off)$/ { if ($NF != ((k % 2) ? "off" : "on")) print "FAIL: LED1 edge " k + 1 " is " $NF; k++ }
+                                          /\] Button pressed: LED toggled$/ { m++; if (m != k) print "FAIL: toggle message " m " after " k " LED1 edges" }') ;;
+    async_button) out=$(host_count async_button 'Button pressed!' 1 7
+                  host_order async_button '/\] Running async event loop\.\.\.$/ { n++; split($0, w, /[][ ]+/); if (w[2] + 0 < 1000 * n) print "FAIL: heartbeat " n " at " w[2] " ms, before it was due at " 1000 * n }
+                                           /\] key q \(quit\)$/ { split($0, w, /[][ ]+/); q = w[2] + 0 }
+                                           END { if (n < 1 || n > int(q / 1000)) print "FAIL: " n " heartbeats before the quit at " q " ms" }') ;;
     debounced_counter) out=$(host_count debounced_counter 'Press count: [0-9]+' 1 4; host_count debounced_counter 'bounce ignored \([0-9]+ ms after the press\)' 0 12
                   host_order debounced_counter '/\] Press count: [0-9]+$/ { n++; if ($NF + 0 != n) print "FAIL: \"" $0 "\", want count " n }') ;;
     irq_alert) out=$(host_count irq_alert 'Event detected: starting alert' 1 4
