@@ -699,13 +699,16 @@ END {
   }
 }'
 
-# rainbow: the controls the script's keys give (each at its key + 20 ms:
-# BUTTON1 reverses, BUTTON2 adds `step` ms to the wait, BUTTON3 takes it off,
-# never below `minw`), announced in order; every pixel i of every frame is
-# colorwheel((i * 256 / pixels + j) & 255); the first frame has j = 0, each
-# next one j +- 2 (mod 256) by the direction in force when it is drawn.
-# exact: the first frame at 0 ms, each next one the wait in force at the one
-# before later, the messages at their ticks, none missing before the quit.
+# rainbow: the controls the script's keys give (each at the first `scan`
+# tick at or after its key: BUTTON1 reverses from the next cycle, BUTTON2
+# adds `step` ms to the wait, BUTTON3 takes it off, never below `minw`),
+# announced in order; every pixel i of every frame is
+# colorwheel((i * 256 / pixels + j) & 255); frames come in cycles of 128:
+# j = 0, 2, ... 254, or 255, 253, ... 1 if the direction in force at the
+# cycle's first frame is reversed. exact: the first frame at 0 ms, each next
+# one `show` + the wait in force at the one before later (in force: the
+# log's order, the program's), the messages at their ticks, none missing
+# before the quit.
 RAINBOW="$PARSE"'
 function hex(v) { return sprintf("%02x", v) }
 function wheel(p,   u) {
@@ -718,10 +721,10 @@ BEGIN { mwait = wait0; cwait = wait0 }
 t < 0 { next }
 { lastline = text }
 text ~ /^key [1-3] \(BUTTON[1-3]\)$/ {
-  k = substr(text, 5, 1) + 0; nk++; et[nk] = t + debounce
-  if (k == 1) { mrev = !mrev; em[nk] = "BUTTON1: direction " (mrev ? "reversed" : "forward") }
-  else if (k == 2) { mwait += step; em[nk] = "BUTTON2: slower, " mwait " ms a frame" }
-  else { mwait = (mwait >= minw + step) ? mwait - step : minw; em[nk] = "BUTTON3: faster, " mwait " ms a frame" }
+  k = substr(text, 5, 1) + 0; nk++; et[nk] = scan * int((t + scan - 1) / scan)
+  if (k == 1) { mrev = !mrev; em[nk] = "BUTTON1: " (mrev ? "reversed" : "forward") " from the next cycle" }
+  else if (k == 2) { mwait += step; em[nk] = "BUTTON2: slower, wait " mwait " ms" }
+  else { mwait = (mwait >= minw + step) ? mwait - step : minw; em[nk] = "BUTTON3: faster, wait " mwait " ms" }
   erev[nk] = mrev; ewait[nk] = mwait
   next
 }
@@ -729,27 +732,28 @@ text ~ /^BUTTON[1-3]: / {
   nm++
   if (nm > nk) { print "FAIL: \"" text "\" at " t " ms without a key"; next }
   if (text != em[nm]) print "FAIL: \"" text "\" at " t " ms, want \"" em[nm] "\""
-  if (exact && t != et[nm]) print "FAIL: \"" text "\" at " t " ms, want " et[nm] " (its key + " debounce " ms)"
+  if (exact && t != et[nm]) print "FAIL: \"" text "\" at " t " ms, want " et[nm] " (the first " scan " ms scan after its key)"
   crev = erev[nm]; cwait = ewait[nm]
   next
 }
 text ~ /^ring j=[0-9]+: / {
-  nf++
   n = split(text, w, " "); j = substr(w[2], 3) + 0
+  fk = nf % 128; nf++
+  if (fk == 0) rev = crev
   if (n != 2 + pixels) print "FAIL: frame " nf " at " t " ms has " n - 2 " pixels, want " pixels
   for (i = 0; i < pixels; i++) {
     want = wheel((int(i * 256 / pixels) + j) % 256)
     if (w[3 + i] != want) { print "FAIL: frame " nf " (j=" j ") at " t " ms: pixel " i " is " w[3 + i] ", want " want; break }
   }
+  wj = rev ? 255 - 2 * fk : 2 * fk
+  if (j != wj) print "FAIL: frame " nf " at " t " ms has j=" j ", want " wj " (frame " fk " of a " (rev ? "reversed" : "forward") " cycle)"
   if (nf == 1) {
-    if (j != 0 || (exact && t != 0)) print "FAIL: the first frame has j=" j " at " t " ms, want j=0 at 0 ms"
-  } else {
-    wj = (pj + (crev ? 254 : 2)) % 256
-    if (j != wj) print "FAIL: frame " nf " at " t " ms has j=" j ", want " wj " (" (crev ? "reversed" : "forward") ")"
-    if (exact && t != pt + pwait) print "FAIL: frame " nf " (j=" j ") at " t " ms, want " pt + pwait " (" pwait " ms after the frame before)"
+    if (exact && t != 0) print "FAIL: the first frame at " t " ms, want 0 ms"
+  } else if (exact && t != pt + show + pwait) {
+    print "FAIL: frame " nf " (j=" j ") at " t " ms, want " pt + show + pwait " (" show " + " pwait " ms after the frame before)"
   }
-  if (crev) backs++
-  pj = j; pt = t; pwait = cwait
+  if (rev) backs++
+  pt = t; pwait = cwait
   next
 }
 text == "key q (quit)" { quit = t }
@@ -758,7 +762,7 @@ END {
   if (nf < minframes) print "FAIL: " nf " frames, want at least " minframes
   if (!backs) print "FAIL: no frame was drawn reversed"
   if (quit == "" || lastline != "key q (quit)") print "FAIL: the last line is \"" lastline "\", want key q (quit)"
-  else if (exact && pt + pwait <= quit) print "FAIL: the last frame at " pt " ms; the next was due at " pt + pwait " ms, before the quit at " quit
+  else if (exact && pt + show + pwait < quit) print "FAIL: the last frame at " pt " ms; the next was due at " pt + show + pwait " ms, before the quit at " quit
 }'
 
 # cancel_alert on the host: the same grammar, judged on the ticks the program
@@ -841,8 +845,8 @@ run cancel_alert "$log" capped "$BUILD/virtual/cancel_alert" &&
 
 log=$TMP/rainbow.log
 run rainbow "$log" capped "$BUILD/virtual/rainbow" &&
-  check "rainbow: every pixel of every frame, direction and speed after each press, exact ticks" \
-    "$log" "$RAINBOW" -v exact=1 -v pixels=24 -v wait0=20 -v step=10 -v minw=10 -v debounce=20 -v minframes=200
+  check "rainbow: every pixel of every frame, a frame every 1 + wait ms (wait 0, +-1 ms), reversed from the next cycle, exact ticks" \
+    "$log" "$RAINBOW" -v exact=1 -v pixels=24 -v show=1 -v wait0=0 -v step=1 -v minw=0 -v scan=20 -v minframes=3000
 
 # the pin interrupt examples and interval_one_led on the host run in the background meanwhile
 for e in $IRQ_EXAMPLES interval_one_led; do
@@ -957,7 +961,7 @@ for e in $SYNC_EXAMPLES; do
         "$CANCEL_HOST" -v dur=5000 -v blink=250 -v blinks=10 ;;
     rainbow)
       check "host rainbow: exit 0; every pixel of every frame, the same controls in the same order" "$TMP/host_$e.log" \
-        "$RAINBOW" -v exact=0 -v pixels=24 -v wait0=20 -v step=10 -v minw=10 -v debounce=20 -v minframes=10 ;;
+        "$RAINBOW" -v exact=0 -v pixels=24 -v show=1 -v wait0=0 -v step=1 -v minw=0 -v scan=20 -v minframes=10 ;;
   esac
 done
 
