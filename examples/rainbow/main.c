@@ -41,8 +41,7 @@
  * them (about 0.8 ms). This ring has no wire, so that time is a sleep of
  * SHOW_MS (1 ms, a tick) before the guide's wait: a frame every 1 + wait ms.
  * Without it a wait of 0 would be a bare YIELD: the loop would draw frames
- * without pause, never sleeping (on the virtual clock, time would stand
- * still). Colours are at full brightness (the guide dims the
+ * without pause and never sleep. Colours are at full brightness (the guide dims the
  * ring to 3%), computed in integers. In a terminal the ring is redrawn at
  * most every REDRAW_MS; a file, a pipe or a board's serial line gets every
  * frame.
