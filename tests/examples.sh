@@ -34,11 +34,12 @@ trap 'rm -rf "$TMP"' EXIT
 passed=0
 failed=0
 
-IRQ_EXAMPLES="countio keypad debounced_counter irq_alert press_alert ir_alert"
+IRQ_EXAMPLES="countio keypad button_flag async_button debounced_counter irq_alert press_alert ir_alert"
 SYNC_EXAMPLES="producer_consumer cancel_alert rainbow"
 
 need=()
 for b in virtual/blink1 virtual/blink2 virtual/interval_buttons host/interval_buttons \
+         virtual/interval_one_led host/interval_one_led \
          $(for e in $IRQ_EXAMPLES $SYNC_EXAMPLES; do echo "virtual/$e host/$e"; done); do
   [ -x "$BUILD/$b" ] || need+=("$BUILD/$b")
 done
@@ -124,8 +125,11 @@ END {
 # its due time, the sum of the intervals in force before it (the blink's
 # sleeps count from the tick they were due, so lateness does not add up).
 # Both: each LED blinked at two intervals at least (the changes showed).
+# leds=1 (interval_one_led): LED1 only, keys 1-2, "interval is now N ms";
+# scan=20: buttons read as keypad does, so exact changes come at the first
+# 20 ms scan at or after the key, not 10 ms after it.
 INTERVALS="$PARSE"'
-BEGIN { iv["LED1"] = 500; iv["LED2"] = 1000; want["LED1"] = 500; want["LED2"] = 1000 }
+BEGIN { iv["LED1"] = 500; want["LED1"] = 500; if (leds != 1) { iv["LED2"] = 1000; want["LED2"] = 1000 } }
 { parse($0) }
 t < 0 { next }
 text ~ /^key [1-4] \(BUTTON[1-4]\)$/ {
@@ -136,13 +140,14 @@ text ~ /^key [1-4] \(BUTTON[1-4]\)$/ {
   keys++
   next
 }
-text ~ /^LED[12] interval is now [0-9]+ ms$/ {
-  l = substr(text, 1, 4); split(text, w, " "); v = w[5] + 0
+text ~ /^(LED[12] )?interval is now [0-9]+ ms$/ {
+  l = (text ~ /^LED2/) ? "LED2" : "LED1"; n = split(text, w, " "); v = w[n - 1] + 0
   i = nc[l]++
   if (i >= np[l]) { print "FAIL: " text " at " t " ms without a key"; next }
   if (v != pend_v[l, i]) print "FAIL: " text " at " t " ms, want " pend_v[l, i] " ms"
   d = t - pend_t[l, i]
-  if (exact && d != 10) print "FAIL: " l " interval changed " d " ms after its key (at " t " ms), want 10"
+  dw = scan ? scan * int((pend_t[l, i] + scan - 1) / scan) - pend_t[l, i] : 10
+  if (exact && d != dw) print "FAIL: " l " interval changed " d " ms after its key (at " t " ms), want " dw
   iv[l] = v; changes++
   next
 }
@@ -190,6 +195,11 @@ log=$TMP/interval_virtual.log
 run interval_buttons "$log" "$BUILD/virtual/interval_buttons" &&
   check "interval_buttons: intervals change 10 ms after each key, LED periods follow exactly" "$log" "$INTERVALS" \
     -v exact=1
+
+log=$TMP/interval_one_led.log
+run interval_one_led "$log" "$BUILD/virtual/interval_one_led" &&
+  check "interval_one_led: the interval changes at the 20 ms scan after each key, LED1's period follows exactly" "$log" \
+    "$INTERVALS" -v exact=1 -v leds=1 -v scan=20
 
 # ---------------------------------------------------------------- pin interrupts
 # Shared awk for the scripted keys of BUTTON1: each key line calls key(t,
@@ -244,21 +254,32 @@ END {
   common_end()
 }'
 
-# keypad (polled every 5 ms): the events, in order, at the times in `want`
-# (press, release, press, ...): each printed at its own time.
+# keypad (keypad.Keys: a scan every `scan` ms from 0, no further debounce):
+# each scan sees the pin as every edge up to and including its tick left it;
+# a level that differs from the scan before is an event, stamped with this
+# scan's tick and printed then. So a bounce shorter than a scan is seen by
+# at most one scan: one event, at most one scan late. The events, in order,
+# at those ticks; `events` in all (the script's presses, checked).
 KEYPAD="$KEYS"'
 t >= 0 && text ~ /^pin went (low|high) \((pressed|released) at [0-9]+ ms\)$/ {
   n++
   split(text, w, " "); stamp = w[6] + 0
-  kind = (text ~ /low/) ? "low" : "high"
-  if (kind != ((n % 2 == 1) ? "low" : "high")) print "FAIL: event " n " is \"" text "\": presses and releases must alternate"
+  gk[n] = (text ~ /low/) ? "low" : "high"; gt[n] = t
   if (stamp != t) print "FAIL: event " n " stamped " stamp " ms but printed at " t " ms"
-  if (n <= nw && stamp != wv[n]) print "FAIL: event " n " (" kind ") at " stamp " ms, want " wv[n]
 }
-BEGIN { nw = split(want, wv, " ") }
 END {
-  if (n != nw) print "FAIL: " n " events, want " nw " (one press and one release per press, bounces included)"
-  if (np * 2 != nw) print "FAIL: the script has " np " presses, the check expects " nw / 2
+  edges()
+  level = 1; seen = 1; k = 1
+  for (s = 0; s < quit; s += scan) {
+    while (k <= ne && et[k] <= s) level = el[k++]
+    if (level != seen) { nw++; wt[nw] = s; wk[nw] = level ? "high" : "low"; seen = level }
+  }
+  for (i = 1; i <= n || i <= nw; i++) {
+    if (i > n) { print "FAIL: no event " i " (pin went " wk[i] " at " wt[i] " ms)"; break }
+    if (i > nw) { print "FAIL: event " i " (pin went " gk[i] " at " gt[i] " ms), want nothing more"; break }
+    if (gk[i] != wk[i] || gt[i] != wt[i]) print "FAIL: event " i " is pin went " gk[i] " at " gt[i] " ms, want " wk[i] " at " wt[i]
+  }
+  if (nw != events) print "FAIL: the script makes " nw " events, the check expects " events
   common_end()
 }'
 
@@ -385,6 +406,75 @@ END {
   common_end()
 }'
 
+# seq NAME GOT-TIMES GOT-TEXTS NGOT WANT-TIMES WANT-TEXTS NWANT: the first
+# difference between two timelines of one kind of line, in order.
+SEQ='
+function seq(name, gt_, gs_, ng_, wt_, ws_, nw_,   i) {
+  for (i = 1; i <= ng_ || i <= nw_; i++) {
+    if (i > ng_) { print "FAIL: no " name " " i " (\"" ws_[i] "\" at " wt_[i] " ms)"; return }
+    if (i > nw_) { print "FAIL: " name " " i " \"" gs_[i] "\" at " gt_[i] " ms, want nothing more"; return }
+    if (gt_[i] != wt_[i] || gs_[i] != ws_[i]) { print "FAIL: " name " " i " is \"" gs_[i] "\" at " gt_[i] " ms, want \"" ws_[i] "\" at " wt_[i]; return }
+  }
+}'
+
+# button_flag: the main loop turns every `poll` ms from 0; a turn that finds
+# a falling edge since the turn before (up to and including its own tick:
+# bounces too) toggles LED1 and prints "Button pressed: LED toggled" there.
+BUTTON_FLAG="$KEYS$SEQ"'
+t >= 0 && text ~ /^LED1 (on|off)$/ { nl++; lt[nl] = t; ls[nl] = text }
+t >= 0 && text == "Button pressed: LED toggled" { nm++; mt[nm] = t; ms[nm] = text }
+END {
+  edges()
+  k = 1
+  for (s = 0; s < quit; s += poll) {
+    hit = 0
+    while (k <= ne && et[k] <= s) { if (el[k] == 0) hit = 1; k++ }
+    if (hit) { nw++; wt[nw] = s; wm[nw] = "Button pressed: LED toggled"; ws[nw] = (nw % 2) ? "LED1 on" : "LED1 off" }
+  }
+  seq("toggle message", mt, ms, nm, wt, wm, nw)
+  seq("LED1 edge", lt, ls, nl, wt, ws, nw)
+  if (nw != toggles) print "FAIL: the script makes " nw " toggles, the check expects " toggles
+  common_end()
+}'
+
+# async_button: the blink task toggles LED1 every `blink` ms from 0; the
+# button task looks at the flag every `look` ms from 0, and `hold` + `look`
+# ms after a look that found it set; a look finds it set if a falling edge
+# came since the look before (up to and including its own tick: bounces
+# too): "Button pressed!", and LED1 on (a line only if it was off). main
+# prints "Running async event loop..." every `beat` ms from `beat`. Each
+# kind of line in order at its ticks (kinds at one tick in either order); a
+# press seen on a blink tick is refused (the order of the two would decide).
+ASYNC_BUTTON="$KEYS$SEQ"'
+t >= 0 && text == "Button pressed!" { pn++; pt[pn] = t; ps_[pn] = text }
+t >= 0 && text == "Running async event loop..." { rn++; rt[rn] = t; rs[rn] = text }
+t >= 0 && text ~ /^LED1 (on|off)$/ { ln++; lt[ln] = t; ls[ln] = text }
+END {
+  edges()
+  k = 1
+  for (s = 0; s < quit; ) {
+    hit = 0
+    while (k <= ne && et[k] <= s) { if (el[k] == 0) hit = 1; k++ }
+    if (hit) { wpn++; wpt[wpn] = s; wps[wpn] = "Button pressed!"; s += hold + look } else s += look
+  }
+  for (s = beat; s < quit; s += beat) { wrn++; wrt[wrn] = s; wrs[wrn] = "Running async event loop..." }
+  level = 0; i = 1
+  for (b = 0; b < quit || i <= wpn; ) {
+    if (i <= wpn && wpt[i] == b) print "FAIL: the press seen at " b " ms meets a blink toggle: move its key"
+    if (i <= wpn && (b >= quit || wpt[i] < b)) {
+      if (!level) { level = 1; wln++; wlt[wln] = wpt[i]; wls[wln] = "LED1 on" }
+      i++
+    } else {
+      level = !level; wln++; wlt[wln] = b; wls[wln] = level ? "LED1 on" : "LED1 off"; b += blink
+    }
+  }
+  seq("press", pt, ps_, pn, wpt, wps, wpn)
+  seq("heartbeat line", rt, rs, rn, wrt, wrs, wrn)
+  seq("LED1 edge", lt, ls, ln, wlt, wls, wln)
+  if (wpn != presses) print "FAIL: the script makes " wpn " presses seen, the check expects " presses
+  common_end()
+}'
+
 echo "== pin interrupt examples on the virtual port (exact times, bounces)"
 log=$TMP/countio.log
 run countio "$log" "$BUILD/virtual/countio" &&
@@ -392,8 +482,18 @@ run countio "$log" "$BUILD/virtual/countio" &&
 
 log=$TMP/keypad.log
 run keypad "$log" "$BUILD/virtual/keypad" &&
-  check "keypad: one press and one release per press, bounce included, at scan + 20 ms" "$log" "$KEYPAD" \
-    -v want="520 620 1030 1130 1520 1710"
+  check "keypad: a scan every 20 ms, each level change an event at the scan that saw it, a bounce once" "$log" "$KEYPAD" \
+    -v scan=20 -v events=6
+
+log=$TMP/button_flag.log
+run button_flag "$log" "$BUILD/virtual/button_flag" &&
+  check "button_flag: each 20 ms turn that finds a falling edge toggles LED1, bounces too (7 toggles for 4 presses)" "$log" \
+    "$BUTTON_FLAG" -v poll=20 -v toggles=7
+
+log=$TMP/async_button.log
+run async_button "$log" "$BUILD/virtual/async_button" &&
+  check "async_button: blink every 500 ms, the flag looked at every 10 ms (110 after a press), a beat every 1000 ms" "$log" \
+    "$ASYNC_BUTTON" -v blink=500 -v look=10 -v hold=100 -v beat=1000 -v presses=4
 
 log=$TMP/debounced_counter.log
 run debounced_counter "$log" "$BUILD/virtual/debounced_counter" &&
@@ -599,13 +699,16 @@ END {
   }
 }'
 
-# rainbow: the controls the script's keys give (each at its key + 20 ms:
-# BUTTON1 reverses, BUTTON2 adds `step` ms to the wait, BUTTON3 takes it off,
-# never below `minw`), announced in order; every pixel i of every frame is
-# colorwheel((i * 256 / pixels + j) & 255); the first frame has j = 0, each
-# next one j +- 2 (mod 256) by the direction in force when it is drawn.
-# exact: the first frame at 0 ms, each next one the wait in force at the one
-# before later, the messages at their ticks, none missing before the quit.
+# rainbow: the controls the script's keys give (each at the first `scan`
+# tick at or after its key: BUTTON1 reverses from the next cycle, BUTTON2
+# adds `step` ms to the wait, BUTTON3 takes it off, never below `minw`),
+# announced in order; every pixel i of every frame is
+# colorwheel((i * 256 / pixels + j) & 255); frames come in cycles of 128:
+# j = 0, 2, ... 254, or 255, 253, ... 1 if the direction in force at the
+# cycle's first frame is reversed. exact: the first frame at 0 ms, each next
+# one `show` + the wait in force at the one before later (in force: the
+# log's order, the program's), the messages at their ticks, none missing
+# before the quit.
 RAINBOW="$PARSE"'
 function hex(v) { return sprintf("%02x", v) }
 function wheel(p,   u) {
@@ -618,10 +721,10 @@ BEGIN { mwait = wait0; cwait = wait0 }
 t < 0 { next }
 { lastline = text }
 text ~ /^key [1-3] \(BUTTON[1-3]\)$/ {
-  k = substr(text, 5, 1) + 0; nk++; et[nk] = t + debounce
-  if (k == 1) { mrev = !mrev; em[nk] = "BUTTON1: direction " (mrev ? "reversed" : "forward") }
-  else if (k == 2) { mwait += step; em[nk] = "BUTTON2: slower, " mwait " ms a frame" }
-  else { mwait = (mwait >= minw + step) ? mwait - step : minw; em[nk] = "BUTTON3: faster, " mwait " ms a frame" }
+  k = substr(text, 5, 1) + 0; nk++; et[nk] = scan * int((t + scan - 1) / scan)
+  if (k == 1) { mrev = !mrev; em[nk] = "BUTTON1: " (mrev ? "reversed" : "forward") " from the next cycle" }
+  else if (k == 2) { mwait += step; em[nk] = "BUTTON2: slower, wait " mwait " ms" }
+  else { mwait = (mwait >= minw + step) ? mwait - step : minw; em[nk] = "BUTTON3: faster, wait " mwait " ms" }
   erev[nk] = mrev; ewait[nk] = mwait
   next
 }
@@ -629,27 +732,28 @@ text ~ /^BUTTON[1-3]: / {
   nm++
   if (nm > nk) { print "FAIL: \"" text "\" at " t " ms without a key"; next }
   if (text != em[nm]) print "FAIL: \"" text "\" at " t " ms, want \"" em[nm] "\""
-  if (exact && t != et[nm]) print "FAIL: \"" text "\" at " t " ms, want " et[nm] " (its key + " debounce " ms)"
+  if (exact && t != et[nm]) print "FAIL: \"" text "\" at " t " ms, want " et[nm] " (the first " scan " ms scan after its key)"
   crev = erev[nm]; cwait = ewait[nm]
   next
 }
 text ~ /^ring j=[0-9]+: / {
-  nf++
   n = split(text, w, " "); j = substr(w[2], 3) + 0
+  fk = nf % 128; nf++
+  if (fk == 0) rev = crev
   if (n != 2 + pixels) print "FAIL: frame " nf " at " t " ms has " n - 2 " pixels, want " pixels
   for (i = 0; i < pixels; i++) {
     want = wheel((int(i * 256 / pixels) + j) % 256)
     if (w[3 + i] != want) { print "FAIL: frame " nf " (j=" j ") at " t " ms: pixel " i " is " w[3 + i] ", want " want; break }
   }
+  wj = rev ? 255 - 2 * fk : 2 * fk
+  if (j != wj) print "FAIL: frame " nf " at " t " ms has j=" j ", want " wj " (frame " fk " of a " (rev ? "reversed" : "forward") " cycle)"
   if (nf == 1) {
-    if (j != 0 || (exact && t != 0)) print "FAIL: the first frame has j=" j " at " t " ms, want j=0 at 0 ms"
-  } else {
-    wj = (pj + (crev ? 254 : 2)) % 256
-    if (j != wj) print "FAIL: frame " nf " at " t " ms has j=" j ", want " wj " (" (crev ? "reversed" : "forward") ")"
-    if (exact && t != pt + pwait) print "FAIL: frame " nf " (j=" j ") at " t " ms, want " pt + pwait " (" pwait " ms after the frame before)"
+    if (exact && t != 0) print "FAIL: the first frame at " t " ms, want 0 ms"
+  } else if (exact && t != pt + show + pwait) {
+    print "FAIL: frame " nf " (j=" j ") at " t " ms, want " pt + show + pwait " (" show " + " pwait " ms after the frame before)"
   }
-  if (crev) backs++
-  pj = j; pt = t; pwait = cwait
+  if (rev) backs++
+  pt = t; pwait = cwait
   next
 }
 text == "key q (quit)" { quit = t }
@@ -658,7 +762,7 @@ END {
   if (nf < minframes) print "FAIL: " nf " frames, want at least " minframes
   if (!backs) print "FAIL: no frame was drawn reversed"
   if (quit == "" || lastline != "key q (quit)") print "FAIL: the last line is \"" lastline "\", want key q (quit)"
-  else if (exact && pt + pwait <= quit) print "FAIL: the last frame at " pt " ms; the next was due at " pt + pwait " ms, before the quit at " quit
+  else if (exact && pt + show + pwait < quit) print "FAIL: the last frame at " pt " ms; the next was due at " pt + show + pwait " ms, before the quit at " quit
 }'
 
 # cancel_alert on the host: the same grammar, judged on the ticks the program
@@ -741,11 +845,11 @@ run cancel_alert "$log" capped "$BUILD/virtual/cancel_alert" &&
 
 log=$TMP/rainbow.log
 run rainbow "$log" capped "$BUILD/virtual/rainbow" &&
-  check "rainbow: every pixel of every frame, direction and speed after each press, exact ticks" \
-    "$log" "$RAINBOW" -v exact=1 -v pixels=24 -v wait0=20 -v step=10 -v minw=10 -v debounce=20 -v minframes=200
+  check "rainbow: every pixel of every frame, a frame every 1 + wait ms (wait 0, +-1 ms), reversed from the next cycle, exact ticks" \
+    "$log" "$RAINBOW" -v exact=1 -v pixels=24 -v show=1 -v wait0=0 -v step=1 -v minw=0 -v scan=20 -v minframes=3000
 
-# the pin interrupt examples on the host run in the background meanwhile
-for e in $IRQ_EXAMPLES; do
+# the pin interrupt examples and interval_one_led on the host run in the background meanwhile
+for e in $IRQ_EXAMPLES interval_one_led; do
   ( timeout "$HOST_TIMEOUT" "$BUILD/host/$e" >"$TMP/host_$e.log" 2>&1 </dev/null; echo $? >"$TMP/host_$e.rc" ) &
 done
 
@@ -794,6 +898,13 @@ for e in $IRQ_EXAMPLES; do
     keypad) out=$(host_count keypad 'pin went low \(pressed at [0-9]+ ms\)' 1 3; host_count keypad 'pin went high \(released at [0-9]+ ms\)' 1 3
                   host_order keypad '/pin went (low|high)/ { s = ($0 ~ /low/) ? "low" : "high"; if (s == last) print "FAIL: \"pin went " s "\" twice in a row"; last = s; n++ }
                                      END { if (last != "high") print "FAIL: the last event is not a release" }') ;;
+    button_flag) out=$(host_count button_flag 'Button pressed: LED toggled' 1 12
+                  host_order button_flag '/\] LED1 (on|off)$/ { if ($NF != ((k % 2) ? "off" : "on")) print "FAIL: LED1 edge " k + 1 " is " $NF; k++ }
+                                          /\] Button pressed: LED toggled$/ { m++; if (m != k) print "FAIL: toggle message " m " after " k " LED1 edges" }') ;;
+    async_button) out=$(host_count async_button 'Button pressed!' 1 7
+                  host_order async_button '/\] Running async event loop\.\.\.$/ { n++; split($0, w, /[][ ]+/); if (w[2] + 0 < 1000 * n) print "FAIL: heartbeat " n " at " w[2] " ms, before it was due at " 1000 * n }
+                                           /\] key q \(quit\)$/ { split($0, w, /[][ ]+/); q = w[2] + 0 }
+                                           END { if (n < 1 || n > int(q / 1000)) print "FAIL: " n " heartbeats before the quit at " q " ms" }') ;;
     debounced_counter) out=$(host_count debounced_counter 'Press count: [0-9]+' 1 4; host_count debounced_counter 'bounce ignored \([0-9]+ ms after the press\)' 0 12
                   host_order debounced_counter '/\] Press count: [0-9]+$/ { n++; if ($NF + 0 != n) print "FAIL: \"" $0 "\", want count " n }') ;;
     irq_alert) out=$(host_count irq_alert 'Event detected: starting alert' 1 4
@@ -822,6 +933,16 @@ for e in $IRQ_EXAMPLES; do
   fi
 done
 
+echo "== interval_one_led on the host port (real clock, stdin /dev/null; it ran beside the ones above)"
+rc=$(cat "$TMP/host_interval_one_led.rc" 2>/dev/null || echo "none")
+if [ "$rc" != 0 ]; then
+  echo "FAIL host interval_one_led: exit status $rc"
+  failed=$((failed + 1))
+else
+  check "host interval_one_led: exit 0; the same changes in order, no LED edge before its due time" \
+    "$TMP/host_interval_one_led.log" "$INTERVALS" -v exact=0 -v leds=1 -v scan=20
+fi
+
 echo "== task communication examples on the host port (real clock, stdin /dev/null): the same events"
 for e in $SYNC_EXAMPLES; do
   rc=$(cat "$TMP/host_$e.rc" 2>/dev/null || echo "none")
@@ -840,7 +961,7 @@ for e in $SYNC_EXAMPLES; do
         "$CANCEL_HOST" -v dur=5000 -v blink=250 -v blinks=10 ;;
     rainbow)
       check "host rainbow: exit 0; every pixel of every frame, the same controls in the same order" "$TMP/host_$e.log" \
-        "$RAINBOW" -v exact=0 -v pixels=24 -v wait0=20 -v step=10 -v minw=10 -v debounce=20 -v minframes=10 ;;
+        "$RAINBOW" -v exact=0 -v pixels=24 -v show=1 -v wait0=0 -v step=1 -v minw=0 -v scan=20 -v minframes=10 ;;
   esac
 done
 

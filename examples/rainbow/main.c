@@ -5,11 +5,14 @@
  * a rainbow that turns; BUTTON1 reverses its direction, BUTTON2 slows it
  * down and BUTTON3 speeds it up (the guide's A1, A2, A3). Two tasks share a
  * `struct controls` (the guide's Controls class) and nothing else:
- *   rainbow_cycle    draws a frame (pixel i gets colorwheel(i * 256 / 24 + j)),
- *                    sleeps controls.wait_ms, moves j on by 2 (back by 2 when
- *                    reversed), forever
- *   monitor_buttons  takes the debounced presses of the three buttons and
- *                    changes controls
+ *   rainbow_cycle    draws cycles of 128 frames (pixel i gets colorwheel(
+ *                    i * 256 / 24 + j)): j = 0, 2, ... 254, or, if
+ *                    controls.reverse is set when a cycle begins, j = 255,
+ *                    253, ... 1; after each frame it sleeps SHOW_MS +
+ *                    controls.wait_ms
+ *   monitor_buttons  takes the presses of the three buttons (scanned as
+ *                    keypad.Keys scans them: every 20 ms, no debounce beyond
+ *                    that) and changes controls
  * The ring has no NeoPixels here: each frame is drawn in the terminal as a
  * ring of 24 coloured cells (ANSI colours, redrawn in place) when the host
  * port writes to a terminal, and as one line of text everywhere else (a file
@@ -18,22 +21,30 @@
  *
  *   guide (CircuitPython asyncio)              here (C, coop)
  *   class Controls: reverse, wait              struct controls { bool reverse; uint32_t wait_ms; }
+ *   for j in range(255, -1, -2) if controls.reverse else range(0, 256, 2):
+ *                                              rb->rev = controls.reverse; for (rb->k = 0; rb->k < 128; ...)
  *   colorwheel(rc_index & 255)                 colorwheel((uint8_t)(i * 256 / NUM_PIXELS + j))
  *   pixels[i] = ...; pixels.show()             ring[i] = ...; ring_show(ring, j)
- *   await asyncio.sleep(controls.wait)         AWAIT_SLEEP_MS(controls.wait_ms)
+ *   await asyncio.sleep(controls.wait)         AWAIT_SLEEP_MS(SHOW_MS + controls.wait_ms)
+ *   controls.wait + 0.001, max(0.0, ... - 0.001)   wait_ms + 1, wait_ms - 1 down to 0
  *   keypad.Keys((A1, A2, A3), value_when_pressed=False, pull=True)
- *                                              coop_keys_init(&keys, slots, 3, ...) + coop_keys_poll_spawn
+ *                                              coop_keys_init(&keys, slots, 3, ..., false, 0)
+ *                                                + coop_keys_poll_spawn(..., 20, ...)
  *   key_event = keys.events.get()              AWAIT_KEYS(&keys); coop_keys_get(&keys, &m->ev)
  *   await asyncio.sleep(0)                     (not needed: AWAIT_KEYS sleeps until a press)
  *   asyncio.gather(buttons_task, animation_task)  AWAIT_GATHER(tasks, 2)
  *
- * Differences from the guide: it waits 0 s between frames at first and
- * changes the wait by 1 ms, because on the board drawing a frame takes
- * milliseconds of its own; here a frame costs nothing, so the wait starts
- * at 20 ms and changes by 10 ms, never below 10 ms (a wait of 0 would be a
- * YIELD: the loop would never sleep). A reverse applies from the next frame;
- * the guide's finishes the cycle of 128 frames under way first. Colours are
- * at full brightness (the guide dims the ring to 3%), computed in integers.
+ * The guide's numbers: the wait starts at 0 and each press changes it by
+ * 1 ms (never below 0); a reverse applies from the next cycle of 128 frames,
+ * the cycle under way ends first. On the board a frame also takes time of
+ * its own: pixels.show() sends 24 x 24 bits at 800 kHz and the ring latches
+ * them (about 0.8 ms). This ring has no wire, so that time is a sleep of
+ * SHOW_MS (1 ms, a tick) before the guide's wait: a frame every 1 + wait ms.
+ * Without it a wait of 0 would be a bare YIELD: the loop would draw frames
+ * without pause and never sleep. Colours are at full brightness (the guide dims the
+ * ring to 3%), computed in integers. In a terminal the ring is redrawn at
+ * most every REDRAW_MS; a file, a pipe or a board's serial line gets every
+ * frame.
  *
  * On the host, in a terminal: keys 1, 2, 3 are the buttons, q quits.
  *
@@ -47,17 +58,19 @@
 
 /* Keys at ms after start, for runs without a person at the keyboard (the
  * host with stdin not a terminal, the virtual port); hardware ignores it.
- * Reverse; slower twice; faster four times (the last one finds the wait at
- * its minimum); forward again; quit. A press counts 20 ms after its key, at
- * ..25 ms: between two frames (all at multiples of 10 ms), never with one. */
+ * Reverse; slower twice; faster four times (the last two find the wait at
+ * 0, its minimum); forward again; quit. A press counts at the first 20 ms
+ * scan after its key. */
 #define DEMO_SCRIPT "1005:1 1505:2 2005:2 2505:3 3005:3 3505:3 3805:3 4005:1 4505:q"
 
 #define NUM_PIXELS 24
-#define WAIT_START_MS 20 /* between frames, at first */
-#define WAIT_STEP_MS 10  /* a press of BUTTON2 / BUTTON3 changes it by this */
-#define WAIT_MIN_MS 10
-#define SCAN_MS 5        /* the buttons are read this often ... */
-#define DEBOUNCE_MS 20   /* ... and a level must hold this long to count */
+#define CYCLE_FRAMES 128 /* j = 0, 2, ... 254 (or back from 255) */
+#define SHOW_MS 1        /* a frame's time on the wire (pixels.show()) */
+#define WAIT_START_MS 0  /* the guide's wait between frames, at first ... */
+#define WAIT_STEP_MS 1   /* ... a press of BUTTON2 / BUTTON3 changes it by this */
+#define WAIT_MIN_MS 0
+#define SCAN_MS 20       /* keypad.Keys(interval=0.020): the buttons are read this often */
+#define REDRAW_MS 20     /* a terminal shows a frame at most this often */
 
 /* What the two tasks share (the guide's Controls). No lock is needed: a task
  * is never interrupted between two AWAITs. */
@@ -192,7 +205,7 @@ static void ring_show_colour(const rgb_t *ring, uint8_t j)
         if (r == 3)
             snprintf(middle, sizeof middle, "  %s", controls.reverse ? "<< back" : "forward >>");
         else if (r == 4)
-            snprintf(middle, sizeof middle, "   %lu ms", (unsigned long)controls.wait_ms);
+            snprintf(middle, sizeof middle, " wait %lu ms", (unsigned long)controls.wait_ms);
         else if (r == 5)
             snprintf(middle, sizeof middle, "   j=%u", (unsigned)j);
         for (c = 0; c < RING_ROWS; c++) {
@@ -211,12 +224,18 @@ static void ring_show_colour(const rgb_t *ring, uint8_t j)
     ring_fresh = false;
 }
 
+/* A terminal cannot show a frame every ms: at most one every REDRAW_MS. */
 static void ring_show(const rgb_t *ring, uint8_t j)
 {
-    if (ring_in_colour())
-        ring_show_colour(ring, j);
-    else
+    static coop_tick_t last;
+    static bool drawn;
+    if (!ring_in_colour()) {
         ring_show_text(ring, j);
+    } else if (!drawn || coop_tick_diff(coop_now(), last) >= (coop_stick_t)coop_ticks_from_ms(REDRAW_MS)) {
+        drawn = true;
+        last = coop_now();
+        ring_show_colour(ring, j);
+    }
 }
 
 /* A message: printed above, the next frame below it. */
@@ -234,27 +253,32 @@ static void ring_show(const rgb_t *ring, uint8_t j)
 struct rainbow {
     coop_task_t task;
     rgb_t ring[NUM_PIXELS]; /* the frame: pixels[] */
-    uint8_t j;              /* the rainbow's turn, 0..255 (wraps) */
+    uint8_t k;              /* the frame in its cycle, 0..127 */
+    bool rev;               /* this cycle goes back (from 255) */
 };
 
 static coop_status_t rainbow_cycle_fn(coop_task_t *task)
 {
     struct rainbow *rb = COOP_CONTAINER_OF(task, struct rainbow, task);
-    unsigned i; /* no AWAIT while it is used: a local is fine */
+    unsigned i; /* no AWAIT while they are used: locals are fine */
+    uint8_t j;
 
     ASYNC(task);
     for (;;) {
-        for (i = 0; i < NUM_PIXELS; i++)
-            rb->ring[i] = colorwheel((uint8_t)(i * 256u / NUM_PIXELS + rb->j)); /* & 255 */
-        ring_show(rb->ring, rb->j);
-        AWAIT_SLEEP_MS(controls.wait_ms); /* read again for every frame */
-        /* 2 at a time, as the guide, to speed the cycle up a bit */
-        rb->j = (uint8_t)(controls.reverse ? rb->j - 2u : rb->j + 2u);
+        rb->rev = controls.reverse; /* the direction, for a whole cycle */
+        for (rb->k = 0; rb->k < CYCLE_FRAMES; rb->k++) {
+            /* 2 at a time, as the guide, to speed the cycle up a bit */
+            j = (uint8_t)(rb->rev ? 255u - 2u * rb->k : 2u * rb->k);
+            for (i = 0; i < NUM_PIXELS; i++)
+                rb->ring[i] = colorwheel((uint8_t)(i * 256u / NUM_PIXELS + j)); /* & 255 */
+            ring_show(rb->ring, j);
+            AWAIT_SLEEP_MS(SHOW_MS + controls.wait_ms); /* the wait is read again every frame */
+        }
     }
     ASYNC_END;
 }
 
-/* The three buttons, debounced, scanned by `scanner` (keypad.Keys). */
+/* The three buttons, scanned every 20 ms by `scanner` (keypad.Keys). */
 static coop_keys_t keys;
 static coop_keys_slot_t slots[3];
 static coop_keys_event_t key_queue[8];
@@ -278,15 +302,15 @@ static coop_status_t monitor_buttons_fn(coop_task_t *task)
                 continue;
             if (m->ev.key == 0) {
                 controls.reverse = !controls.reverse;
-                say("BUTTON1: direction %s", controls.reverse ? "reversed" : "forward");
+                say("BUTTON1: %s from the next cycle", controls.reverse ? "reversed" : "forward");
             } else if (m->ev.key == 1) {
                 controls.wait_ms += WAIT_STEP_MS; /* lengthen the wait */
-                say("BUTTON2: slower, %lu ms a frame", (unsigned long)controls.wait_ms);
+                say("BUTTON2: slower, wait %lu ms", (unsigned long)controls.wait_ms);
             } else {
                 controls.wait_ms = controls.wait_ms >= WAIT_MIN_MS + WAIT_STEP_MS
                                        ? controls.wait_ms - WAIT_STEP_MS
                                        : WAIT_MIN_MS; /* shorten it */
-                say("BUTTON3: faster, %lu ms a frame", (unsigned long)controls.wait_ms);
+                say("BUTTON3: faster, wait %lu ms", (unsigned long)controls.wait_ms);
             }
         }
     }
@@ -315,7 +339,7 @@ int main(void)
     coop_pin_input(BOARD_BUTTON1, COOP_PULL_UP);
     coop_pin_input(BOARD_BUTTON2, COOP_PULL_UP);
     coop_pin_input(BOARD_BUTTON3, COOP_PULL_UP);
-    coop_keys_init(&keys, slots, 3, key_queue, 8, false, DEBOUNCE_MS); /* active low */
+    coop_keys_init(&keys, slots, 3, key_queue, 8, false, 0); /* active low, no debounce */
     controls.reverse = false;
     controls.wait_ms = WAIT_START_MS;
     say("BUTTON1 reverses the rainbow, BUTTON2 slows it down, BUTTON3 speeds it up");
