@@ -201,6 +201,27 @@ static int run_main(coop_task_fn fn)
     return coop_loop_run(&g_loop);
 }
 
+/* asyncio.run(main()) for the spawned J[MAIN]: main's result, and the tasks
+ * left are cancelled and run to their ends. With COOP_TASK_LIST 1 that is
+ * coop_loop_run_main (docs/asyncio.md, asyncio.run); else the loop keeps no
+ * list of its tasks: coop_loop_run_task, then the test cancels job `rest`
+ * (-1: none), the task it knows is left. */
+static int asyncio_run(int rest)
+{
+#if COOP_TASK_LIST
+    (void)rest;
+    return coop_loop_run_main(&g_loop, &J[MAIN].task);
+#else
+    int rc = coop_loop_run_task(&g_loop, &J[MAIN].task);
+    if (rest >= 0) {
+        ck_assert(!coop_task_done(&J[rest].task));
+        ck_assert_int_eq(coop_task_cancel(&J[rest].task), COOP_OK);
+        ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    }
+    return rc;
+#endif
+}
+
 static coop_event_t ev_a, ev_b, ev_c;
 static coop_lock_t lock;
 static coop_sem_t sem;
@@ -361,11 +382,9 @@ END_TEST
 
 /* asyncio_basic2.py: main creates a task that sleeps 10 s, sleeps 1 ms,
  * returns 42; print(asyncio.run(main())). .exp: main start, forever start,
- * main done, 42. coop differs (docs/asyncio.md, asyncio.run): the loop runs
- * until every task has ended, so the twin of asyncio.run(main()) is
- * coop_loop_run_task(main) (the other task stays alive: cancel it, as
- * asyncio.run does on its way out); a result is an error code, so 42 is
- * carried as -42. */
+ * main done, 42. asyncio.run is asyncio_run() above (the task left is
+ * cancelled at main's end); a result is an error code, so 42 is carried as
+ * -42. */
 static coop_status_t forever_fn(coop_task_t *task)
 {
     struct job *j = job_of(task);
@@ -393,11 +412,8 @@ START_TEST(test_basic2)
         {MAIN, L_RESULT, -42, 1},
     };
     spawn(MAIN, basic2_main);
-    log_ev(MAIN, L_RESULT, coop_loop_run_task(&g_loop, &J[MAIN].task));
+    log_ev(MAIN, L_RESULT, asyncio_run(1));
     EXPECT_LINES(exp);
-    ck_assert(!coop_task_done(&J[1].task));
-    ck_assert_int_eq(coop_task_cancel(&J[1].task), COOP_OK);
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     ck_assert_int_eq(coop_task_result(&J[1].task), COOP_ECANCELED);
     ck_assert_uint_eq(coop_now(), at(1)); /* the cancel took no time */
 }
@@ -1315,10 +1331,9 @@ END_TEST
 
 /* asyncio_exception.py: main raising; a task raising, awaited by main (the
  * error goes on up: main ends with it); main raising while a task it created
- * has not run (it never does: asyncio.run cancels it; coop_loop_run_task
- * returns at main's end and the test cancels what is left). .exp: main
- * start, ValueError 1, main start, task start, ValueError 2, main start,
- * ValueError 3. */
+ * has not run (it never does: asyncio.run, asyncio_run() here, cancels it
+ * before it starts). .exp: main start, ValueError 1, main start, task start,
+ * ValueError 2, main start, ValueError 3. */
 static coop_status_t exc_main1(coop_task_t *task)
 {
     struct job *j = job_of(task);
@@ -1367,13 +1382,11 @@ START_TEST(test_exception)
         {MAIN, L_CAUGHT, E_VALUE(3), 0},
     };
     spawn(MAIN, exc_main1);
-    log_ev(MAIN, L_CAUGHT, coop_loop_run_task(&g_loop, &J[MAIN].task));
+    log_ev(MAIN, L_CAUGHT, asyncio_run(-1));
     spawn(MAIN, exc_main2);
-    log_ev(MAIN, L_CAUGHT, coop_loop_run_task(&g_loop, &J[MAIN].task));
+    log_ev(MAIN, L_CAUGHT, asyncio_run(-1));
     spawn(MAIN, exc_main3);
-    log_ev(MAIN, L_CAUGHT, coop_loop_run_task(&g_loop, &J[MAIN].task));
-    ck_assert_int_eq(coop_task_cancel(&J[2].task), COOP_OK); /* what asyncio.run does */
-    ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
+    log_ev(MAIN, L_CAUGHT, asyncio_run(2));
     EXPECT_LINES(exp);
     ck_assert_int_eq(coop_task_result(&J[2].task), COOP_ECANCELED);
 }
