@@ -13,7 +13,8 @@
     COOP_SUITE(timeout)  \
     COOP_SUITE(cascade)  \
     COOP_SUITE(asyncio)  \
-    COOP_SUITE(debug)
+    COOP_SUITE(debug)    \
+    COOP_SUITE(conformance)
 
 #define COOP_HOST_SUITES \
     COOP_SUITE(host)
