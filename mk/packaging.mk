@@ -5,7 +5,9 @@
 #                      include/coop/ports), coop.pc (share/pkgconfig) and the
 #                      CMake package (share/cmake/coop); PREFIX defaults to
 #                      /usr/local. It runs CMake's install (cmake --install of
-#                      $(BUILD)/cmake): the one description of the layout.
+#                      $(BUILD)/cmake, CMake 3.15 or later): the one
+#                      description of the layout, also without pico-sdk when
+#                      PICO_SDK_PATH is set (-DCOOP_PICO=OFF).
 #   make test-packaging
 #                      tests/packaging/run.sh: library.json checked, make
 #                      install (also with DESTDIR), a consumer built and run
@@ -26,6 +28,7 @@ help::
 
 install:
 	@command -v cmake >/dev/null || { echo "make install: needs cmake (make deps)"; exit 1; }
+	@mkdir -p $(BUILD)
 	@cmake -S . -B $(BUILD)/cmake -DCOOP_PICO=OFF -Werror=dev >$(BUILD)/cmake.log 2>&1 || \
 	    { cat $(BUILD)/cmake.log; exit 1; }
 	DESTDIR='$(if $(DESTDIR),$(abspath $(DESTDIR)))' cmake --install $(BUILD)/cmake --prefix '$(abspath $(PREFIX))'
