@@ -7,8 +7,8 @@
 #   make install   PREFIX=build/packaging/prefix (PICO_SDK_PATH set in the
 #                  environment, which must not matter): exactly the headers (ports
 #                  in include/coop/ports), the CMake package, coop.pc and the
-#                  docs; again with PREFIX=/opt/coop-test DESTDIR=...: the same
-#                  files under DESTDIR, and coop.pc names the prefix, not DESTDIR
+#                  docs; again with another PREFIX and a DESTDIR: the same files
+#                  under DESTDIR only, and coop.pc names the prefix, not DESTDIR
 #   pkg-config     coop.pc only (PKG_CONFIG_LIBDIR: no system .pc files):
 #                  --validate, --modversion = VERSION, the two -I dirs; the
 #                  consumer built with `cc $(pkg-config --cflags coop)`
@@ -99,23 +99,24 @@ if PICO_SDK_PATH=/nonexistent run "$B/install.log" "$MAKE" --no-print-directory 
 else
   no "make install PREFIX=$P"
 fi
+# DESTDIR: a prefix inside $B too, so that an install that ignores DESTDIR
+# lands where it is seen and does no harm
 S="$B/stage"
-if [ -e /opt/coop-test ]; then
-  no "/opt/coop-test exists: the DESTDIR check needs it absent"
-elif run "$B/destdir.log" "$MAKE" --no-print-directory install BUILD="$BUILD/packaging/make" PREFIX=/opt/coop-test DESTDIR="$S"; then
+Q="$B/destdir-prefix"
+if run "$B/destdir.log" "$MAKE" --no-print-directory install BUILD="$BUILD/packaging/make" PREFIX="$Q" DESTDIR="$S"; then
   (cd "$S" && find . -type f -o -type l | sed 's|^\./||' | sort) >"$B/staged"
-  pc_prefix=$(sed -n 's/^prefix=//p' "$S/opt/coop-test/share/pkgconfig/coop.pc" 2>/dev/null)
-  if ! sed 's|^|opt/coop-test/|' "$B/expected" | diff -u - "$B/staged" >"$B/destdir.diff"; then
+  pc_prefix=$(sed -n 's/^prefix=//p' "$S$Q/share/pkgconfig/coop.pc" 2>/dev/null)
+  if ! sed "s|^|${Q#/}/|" "$B/expected" | diff -u - "$B/staged" >"$B/destdir.diff"; then
     no "make install DESTDIR: not the expected files:"; sed 's/^/    /' "$B/destdir.diff"
-  elif [ -e /opt/coop-test ]; then
-    no "make install DESTDIR=...: wrote to /opt/coop-test itself"
-  elif [ "$pc_prefix" != /opt/coop-test ]; then
-    no "make install DESTDIR: coop.pc says prefix=$pc_prefix, not /opt/coop-test"
+  elif [ -e "$Q" ]; then
+    no "make install DESTDIR=...: wrote to the prefix itself ($Q)"
+  elif [ "$pc_prefix" != "$Q" ]; then
+    no "make install DESTDIR: coop.pc says prefix=$pc_prefix, not $Q"
   else
-    ok "make install PREFIX=/opt/coop-test DESTDIR=...: the same files under DESTDIR, coop.pc's prefix=/opt/coop-test"
+    ok "make install PREFIX=$BUILD/packaging/destdir-prefix DESTDIR=...: the same files under DESTDIR, coop.pc names the prefix"
   fi
 else
-  no "make install PREFIX=/opt/coop-test DESTDIR=$S"
+  no "make install PREFIX=$Q DESTDIR=$S"
 fi
 
 echo "-- pkg-config"
