@@ -255,7 +255,7 @@ fi
 sections="library_json installed via_add_subdirectory via_fetchcontent pico_top_level pico_app"
 declare -A pid
 for s in $sections; do
-  "$s" >"$B/$s.out" 2>&1 &
+  ( start=$SECONDS; "$s"; rc=$?; echo "  ($s: $((SECONDS - start)) s)"; exit $rc ) >"$B/$s.out" 2>&1 &
   pid[$s]=$!
 done
 for s in $sections; do
