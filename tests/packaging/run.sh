@@ -22,20 +22,22 @@
 #                  not ignored) at a file:// URL with its SHA-256
 #   pico-sdk       coop's CMakeLists.txt as today with "the SDK" (pico-sdk/:
 #                  a CMake stand-in over tests/rp2040/sdk): as the top-level
-#                  project (blink1 and tests/rp2040's edges build for the
-#                  Cortex-M0+, main.c with warnings as errors, COOP_PORT set)
+#                  project (blink1 builds for the Cortex-M0+, its main.c with
+#                  warnings as errors and COOP_PORT set; tests/rp2040's edges
+#                  is a target)
 #                  and by add_subdirectory after pico_sdk_init (pico-app/),
 #                  which installs nothing
 # The consumer (consumer/main.c, on ports/virtual.h) must print
 #   coop consumer (<way>): b@70 a@100 b@140 a@200 b@210 a@300
 # and exit 0. CMake runs with -Werror=dev. Everything goes to
-# $BUILD/packaging (emptied first); nothing is fetched from a network.
+# $BUILD/packaging (emptied first); nothing is fetched from a network. The
+# sections run side by side, each in its own directories.
 # Prints "packaging: N checks passed" or each failure, and exits 1 on any.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 BUILD=${BUILD:-build}
-B="$ROOT/$BUILD/packaging"
+case $BUILD in /*) B="$BUILD/packaging" ;; *) B="$ROOT/$BUILD/packaging" ;; esac
 MAKE=${MAKE:-make}
 VERSION=$(cat VERSION)
 EXPECT_RUN="b@70 a@100 b@140 a@200 b@210 a@300"
@@ -53,11 +55,12 @@ run() {
 }
 # consumer WAY BINARY: runs it and checks its line
 consumer() {
-  local out
-  if out=$("$2") && [ "$out" = "coop consumer ($1): $EXPECT_RUN" ]; then
+  local out rc
+  out=$("$2"); rc=$?
+  if [ $rc -eq 0 ] && [ "$out" = "coop consumer ($1): $EXPECT_RUN" ]; then
     ok "$1: the consumer runs: $out"
   else
-    no "$1: the consumer printed '$out' (status $?), expected 'coop consumer ($1): $EXPECT_RUN'"
+    no "$1: the consumer printed '$out' (status $rc), expected 'coop consumer ($1): $EXPECT_RUN'"
   fi
 }
 
