@@ -228,7 +228,7 @@ if run "$B/pico.log" "${CMAKE[@]}" -S . -B "$B/pico" -DPICO_SDK_PATH="$SDK" &&
   elif ! grep -q -- '-Werror' <<<"$flags" || ! grep -q 'COOP_PORT=\\"rp2040.h\\"' <<<"$flags"; then
     no "pico-sdk top-level: blink1's main.c without -Werror or COOP_PORT=\"rp2040.h\""
   else
-    ok "pico-sdk top-level: blink1 built for the Cortex-M0+, edges (tests/rp2040) a target ($(arm-none-eabi-size "$B/pico/examples/blink1/blink1" | awk 'NR==2 {print $1 " B of code"}'))"
+    ok "pico-sdk top-level: blink1 built for the Cortex-M0+, edges (tests/rp2040) a target ($(arm-none-eabi-size "$B/pico/examples/blink1/blink1.elf" | awk 'NR==2 {print $1 " B of code"}'))"
   fi
 else
   no "pico-sdk top-level: does not configure or build"

@@ -15,6 +15,7 @@ endif()
 get_filename_component(COOP_STANDIN_SDK "${CMAKE_CURRENT_LIST_DIR}/../../rp2040/sdk" ABSOLUTE)
 
 macro(pico_sdk_init)
+  set(CMAKE_EXECUTABLE_SUFFIX .elf) # as the SDK's: <name>.elf beside <name>.bin
   add_library(pico_stdlib INTERFACE)
   target_include_directories(pico_stdlib INTERFACE "${COOP_STANDIN_SDK}/include")
   target_sources(pico_stdlib INTERFACE "${COOP_STANDIN_SDK}/standin.c" "${COOP_STANDIN_SDK}/boot2.S")
