@@ -2,8 +2,8 @@
  *
  * One source, one program per build: -DFEAT_<NAME> picks it (tests/bench/
  * features.sh builds every one for the ATmega328P with ports/avr.h and for the
- * Cortex-M0+ with the bare-metal test port tests/m0/port_m0.h, and prints the
- * table). Every program does real work with its feature, so nothing is
+ * Cortex-M0+ with ports/cortex_m.h and the test board tests/m0/m0_board.h, and
+ * prints the table). Every program does real work with its feature, so nothing is
  * optimised away:
  *
  *   FEAT_EMPTY     the port alone: coop_board_init() and an empty for (;;)
@@ -21,14 +21,14 @@
 #include COOP_PORT
 
 /* An interrupt of the chip for the ISR-side probes, enabled by probe_irq_on()
- * (AVR: INT0; M0+: SWI0, which the test port leaves to the program). */
+ * (AVR: INT0; M0+: SWI0, the test machine's spare interrupt). */
 #if defined(__AVR__)
 #define PROBE_ISR() ISR(INT0_vect)
 #define probe_irq_on() coop_avr_int_enable(0, COOP_AVR_FALLING)
 #define probe_irq_level() coop_pin_read(BOARD_BUTTON1)
 #else
-#define PROBE_ISR() void m0_irq20_handler(void); void m0_irq20_handler(void)
-#define probe_irq_on() (M0_NVIC_ISER = 1u << M0_IRQ_SWI0)
+#define PROBE_ISR() void m0_swi_handler(void)
+#define probe_irq_on() m0_swi_enable()
 #define probe_irq_level() coop_pin_read(BOARD_BUTTON1)
 #endif
 

@@ -4,8 +4,8 @@
 # Builds tests/bench/features.c once per feature (-DFEAT_<NAME>) for
 #   AVR   ATmega328P, ports/avr.h (its defaults: 16-bit ticks, sorted timer
 #         list), avr-gcc -Os -flto, --gc-sections
-#   M0+   Cortex-M0+, the bare-metal test port tests/m0/port_m0.h (library
-#         defaults: 32-bit ticks, 6-level wheel), arm-none-eabi-gcc -Os,
+#   M0+   Cortex-M0+, ports/cortex_m.h with the test board tests/m0/m0_board.h
+#         (library defaults: 32-bit ticks, 6-level wheel), arm-none-eabi-gcc -Os,
 #         --gc-sections, newlib-nano, tests/m0's start-up and linker script
 # and prints flash (text + data) and RAM (data + bss; no stack) of each
 # program: "empty" and "base" in full, every feature as the bytes it adds to
@@ -25,7 +25,7 @@ AVR=(avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -Os -flto -std=c99 -ffunction-s
      -Wl,--gc-sections "${WARN[@]}" -Iinclude -Iports '-DCOOP_PORT="avr.h"')
 # shellcheck disable=SC2054
 M0=(arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb -Os -std=c99 -ffunction-sections -fdata-sections
-    "${WARN[@]}" -Iinclude -Iports -Itests/m0 '-DCOOP_PORT="port_m0.h"'
+    "${WARN[@]}" -Iinclude -Iports -Itests/m0 '-DCOOP_PORT="m0_board.h"'
     --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections -T tests/m0/m0.ld)
 
 # feature label (the label says what the probe uses)

@@ -34,7 +34,7 @@
  * SPDX-License-Identifier: MIT
  */
 #define COOP_IMPLEMENTATION
-#include "port_m0.h"
+#include "m0_board.h"
 
 #define N 100000u
 #define M0_TIMER0 0x40008000u
@@ -245,5 +245,5 @@ int main(void)
     coop_board_printf("bench m0 sizeof(coop_timer_t) %u", (unsigned)sizeof(coop_timer_t));
     coop_board_printf("bench m0 sizeof(coop_loop_t) %u", (unsigned)sizeof(coop_loop_t));
     coop_board_printf("bench m0 sizeof(coop_flag_t) %u", (unsigned)sizeof(coop_flag_t));
-    return cal >= 1998u && cal <= 2002u && coop_m0_asserts == 0 ? 0 : 1;
+    return cal >= 1998u && cal <= 2002u && coop_cortex_m_asserts == 0 ? 0 : 1;
 }

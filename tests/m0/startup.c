@@ -1,10 +1,13 @@
 /* tests/m0/startup.c - reset, vector table, semihosting and the few newlib
- * system calls the test images use (write, exit, sbrk comes from libnosys).
+ * system calls the test images use (write, exit, sbrk comes from libnosys),
+ * for every test machine of m0.h (ARMv6-M and ARMv7-M alike).
  *
  * Reset copies .data, zeroes .bss, runs main() and ends qemu with main's
  * return value as the exit status. Any fault or unclaimed interrupt prints
  * its vector number and exits with 99. Interrupt handlers are weak names a
- * test image defines: m0_systick_handler, m0_irq<N>_handler (nRF51 IRQ N).
+ * test image defines: SysTick_Handler (CMSIS's name: ports/cortex_m.h
+ * defines it), m0_alarm_handler and m0_swi_handler (the machine's alarm
+ * and spare interrupts, at their IRQ numbers).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -96,12 +99,11 @@ void m0_default_handler(void)
 void m0_hardfault_handler(void) M0_WEAK;
 void m0_svc_handler(void) M0_WEAK;
 void m0_pendsv_handler(void) M0_WEAK;
-void m0_systick_handler(void) M0_WEAK;
-void m0_irq8_handler(void) M0_WEAK;
-void m0_irq9_handler(void) M0_WEAK;
-void m0_irq10_handler(void) M0_WEAK;
-void m0_irq20_handler(void) M0_WEAK;
-void m0_irq21_handler(void) M0_WEAK;
+void SysTick_Handler(void) M0_WEAK;
+void m0_alarm_handler(void) M0_WEAK;
+void m0_swi_handler(void) M0_WEAK;
+
+volatile uint32_t m0_alarm_due;
 
 typedef void (*m0_handler_t)(void);
 struct m0_vectors {
@@ -110,14 +112,14 @@ struct m0_vectors {
 };
 
 #define D m0_default_handler
+/* external interrupt n: the machine's alarm, its spare one, or nobody's */
+#define IRQ(n) ((n) == M0_IRQ_ALARM ? m0_alarm_handler : (n) == M0_IRQ_SWI ? m0_swi_handler : D)
+#define IRQ8(n) IRQ(n), IRQ(n + 1), IRQ(n + 2), IRQ(n + 3), IRQ(n + 4), IRQ(n + 5), IRQ(n + 6), IRQ(n + 7)
 __attribute__((section(".vectors"), used)) const struct m0_vectors m0_vectors = {
     m0_stack_top,
     {
         m0_reset, D /* NMI */, m0_hardfault_handler, D, D, D, D, D, D, D, /* 1..10 */
-        m0_svc_handler, D, D, m0_pendsv_handler, m0_systick_handler,      /* 11..15 */
-        D, D, D, D, D, D, D, D,                                            /* IRQ 0..7 */
-        m0_irq8_handler, m0_irq9_handler, m0_irq10_handler, D, D, D, D, D, /* 8..15 */
-        D, D, D, D, m0_irq20_handler, m0_irq21_handler, D, D,              /* 16..23 */
-        D, D, D, D, D, D, D, D                                             /* 24..31 */
+        m0_svc_handler, D, D, m0_pendsv_handler, SysTick_Handler,         /* 11..15 */
+        IRQ8(0u), IRQ8(8u), IRQ8(16u), IRQ8(24u)                          /* IRQ 0..31 */
     }
 };

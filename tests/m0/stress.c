@@ -1,44 +1,47 @@
-/* tests/m0/stress.c - real interrupts on the emulated Cortex-M0+: a flag, a
- * counter and a ring hammered from a software-pended NVIC interrupt while
- * tasks consume them; nothing may be lost.
+/* tests/m0/stress.c - real interrupts on an emulated Cortex-M
+ * (ports/cortex_m.h on the machines of m0.h): a flag, a counter and a ring
+ * hammered from a software-pended NVIC interrupt while tasks consume them;
+ * nothing may be lost.
  *
- * Interrupt sources (nRF51 in qemu -M microbit, -icount: deterministic):
- *   SWI0     priority 0 (highest): the hand-off under test: +1 to a counter,
- *            set a flag, push a sequence byte into a 16-record ring. Pended
- *            through NVIC->ISPR by TIMER1's handler (so it nests inside it) and
- *            by the busy task, from task code
+ * Interrupt sources (qemu with -icount: deterministic):
+ *   spare    priority 0 (highest; nRF51 SWI0, MPS2 IRQ 30): the hand-off
+ *            under test: +1 to a counter, set a flag, push a sequence byte
+ *            into a 16-record ring. Pended through NVIC->ISPR by the alarm's
+ *            handler (so it nests inside it) and by the busy task, from task
+ *            code
  *   SysTick  priority 1: the 1 ms tick; also adds 1 to a counter each tick,
- *            so SWI0 preempts it inside coop calls (between the post's steps)
- *   TIMER1   priority 2: compare events at pseudo-random intervals of 1..96 us
- *            (16 to 1535 counts of 16 MHz); each one pends SWI0
- * SWI0 is the highest on purpose: qemu 7.2 does not take an interrupt that a
- * higher-priority handler pended when that handler returns, nor wake WFI for
- * it; it waits for the next exception (measured: with SWI0 below TIMER1, every
- * other pend waited for the next TIMER1 interrupt). Real ARMv6-M tail-chains
- * it. Pended from a lower priority or from thread code, qemu takes it at once.
+ *            so the spare one preempts it inside coop calls (between the
+ *            post's steps)
+ *   alarm    priority 2: at pseudo-random intervals of 1..96 us (nRF51
+ *            TIMER1, MPS2 CMSDK timer 0); each one pends the spare one
+ * The spare one is the highest on purpose: qemu 7.2 does not take an
+ * interrupt that a higher-priority handler pended when that handler returns,
+ * nor wake WFI for it; it waits for the next exception (measured on the
+ * nRF51: with SWI0 below TIMER1, every other pend waited for the next TIMER1
+ * interrupt). Real hardware tail-chains it. Pended from a lower priority or
+ * from thread code, qemu takes it at once.
  * Tasks: one consumer per object (the ring's sleeps 1 ms every 8 records, so
  * bursts overflow it), a tick consumer, and a busy task that spins a random
  * number of cycles, yields or sleeps, so interrupts land anywhere: in tasks,
  * in the loop, in critical sections, in the idle's WFI.
- * After STRESS_MS the report task stops TIMER1, lets the consumers settle
+ * After STRESS_MS the report task stops the alarm, lets the consumers settle
  * (5 ms) and checks, exactly:
- *   counter consumed = flag sets consumed = SWI0 runs; ring pushed + overflows
- *   = SWI0 runs and popped = pushed, in sequence; ticks consumed = SysTick
- *   interrupts; nothing left unconsumed after the settle (no lost wake-up);
- *   the flag's worst wake latency < 0.5 ms (a coarse bound: measured 50-60 us);
- *   enough interrupts, overflows and idles that the
- *   test means something; no COOP_ASSERT.
- * Before that, the port alone: nested critical sections, idle to a deadline
- * (returns masked, on the tick), and the lost wake-up itself: SWI0 pended
- * while masked, just before idle, must end the idle at once, on the same
- * tick (an idle that unmasks before its WFI runs the handler there and then
- * sleeps to the next tick: this check fails, the stress counts do not).
+ *   counter consumed = flag sets consumed = spare runs; ring pushed +
+ *   overflows = spare runs and popped = pushed, in sequence; ticks consumed =
+ *   SysTick interrupts; nothing left unconsumed after the settle (no lost
+ *   wake-up); the flag's worst wake latency < 0.5 ms (a coarse bound:
+ *   measured 50-60 us); enough interrupts, overflows and idles that the test
+ *   means something; no COOP_ASSERT.
+ * The port's own checks (critical section, idle, the lost wake-up before
+ * the sleep, the tick read) are tests/m0/port.c.
  * Prints the figures and "N passed, M failed"; exit status 0 only if all passed.
  *
  * SPDX-License-Identifier: MIT
  */
 #define COOP_IMPLEMENTATION
-#include "port_m0.h"
+#include "m0_board.h"
+
+#include "check.h"
 
 #include "../stress_check.h" /* loop, counter, flag, ring; counter_fn, ring_fn */
 
@@ -50,7 +53,7 @@ static coop_counter_t tick_counter;
 
 /* written by the interrupts only */
 static volatile uint32_t swi_runs, pushed, timer_irqs;
-static volatile uint32_t flag_since; /* TIMER1 time of the oldest unconsumed set, +1 (0: none) */
+static volatile uint32_t flag_since; /* stamp of the oldest unconsumed set, +1 (0: none) */
 static uint32_t isr_rng = 0x9e3779b9u;
 
 static uint32_t xorshift(uint32_t *s)
@@ -61,38 +64,25 @@ static uint32_t xorshift(uint32_t *s)
     return *s;
 }
 
-static uint32_t timer1_now(void)
-{
-    M0_TIMER_CAPTURE(M0_TIMER1, 1) = 1u;
-    return M0_TIMER_CC(M0_TIMER1, 1);
-}
-
-static void pend_swi0(void)
-{
-    M0_NVIC_ISPR = 1u << M0_IRQ_SWI0;
-}
-
-void m0_irq9_handler(void); /* TIMER1 */
-void m0_irq9_handler(void)
+void m0_alarm_handler(void)
 {
     uint32_t next, now;
-    M0_TIMER_COMPARE(M0_TIMER1, 0) = 0u;
+    m0_alarm_ack();
     timer_irqs++;
-    next = M0_TIMER_CC(M0_TIMER1, 0) + 16u + xorshift(&isr_rng) % 1520u;
-    now = timer1_now();
+    next = m0_alarm_due + M0_STAMP_PER_US + xorshift(&isr_rng) % (95u * M0_STAMP_PER_US);
+    now = m0_stamp();
     if ((int32_t)(next - now) < 8)
-        next = now + 8u; /* a late handler (preempted): do not miss the compare */
-    M0_TIMER_CC(M0_TIMER1, 0) = next;
-    pend_swi0();
+        next = now + 8u; /* a late handler (preempted): do not miss the alarm */
+    m0_alarm_at(next);
+    m0_swi_pend();
 }
 
-void m0_irq20_handler(void); /* SWI0: the hand-off */
-void m0_irq20_handler(void)
+void m0_swi_handler(void) /* the hand-off */
 {
     swi_runs++;
     coop_counter_add(&counter, 1);
     if (flag_since == 0)
-        flag_since = timer1_now() | 1u;
+        flag_since = m0_stamp() | 1u;
     coop_flag_set(&flag);
     if (coop_ring_push(&ring, (const void *)&pushed)) /* little-endian: the low byte */
         pushed++;
@@ -106,28 +96,17 @@ static void on_tick(void) /* in the SysTick handler */
 /* ---------------------------------------------------------------- tasks */
 static uint32_t tick_total;
 static uint32_t worst_latency, tick_base;
-static unsigned passed, failed;
-
-#define CHECK(cond)                                          \
-    do {                                                     \
-        if (cond) {                                          \
-            passed++;                                        \
-        } else {                                             \
-            failed++;                                        \
-            coop_board_printf("FAIL line %d: %s", __LINE__, #cond); \
-        }                                                    \
-    } while (0)
-
 static coop_status_t flag_fn(coop_task_t *task)
 {
     ASYNC(task);
     for (;;) {
         AWAIT_FLAG(&flag);
         {
-            uint32_t s = coop_priv_m0_irq_save(), since = flag_since, lat;
+            coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
+            uint32_t since = flag_since, lat;
             flag_since = 0;
-            coop_priv_m0_irq_restore(s);
-            lat = timer1_now() - since;
+            COOP_PORT_IRQ_RESTORE(s);
+            lat = m0_stamp() - since;
             if ((int32_t)lat < 0)
                 lat = 0; /* read in the same count as the set: since's +1 marker */
             if (since != 0 && lat > worst_latency)
@@ -164,7 +143,7 @@ static coop_status_t busy_fn(coop_task_t *task)
         for (i = r % 64u; i != 0; i--) /* up to ~400 instructions */
             sink += i;
         if ((r >> 8) % 16u == 0)
-            pend_swi0(); /* from task code: the handler runs right here */
+            m0_swi_pend(); /* from task code: the handler runs right here */
         if ((r >> 12) % 4u == 0)
             AWAIT_SLEEP_MS((r >> 16) % 3u); /* 0 is a yield */
         else
@@ -177,22 +156,21 @@ static coop_task_t counter_task, flag_task, ring_task, tick_task, busy_task, rep
 
 static coop_status_t report_fn(coop_task_t *task)
 {
-    uint32_t s, swi, push, ticks, left_counter, left_flag, left_ring, left_ticks, irqs;
+    coop_irq_state_t s;
+    uint32_t swi, push, ticks, left_counter, left_flag, left_ring, left_ticks, irqs;
     ASYNC(task);
     AWAIT_SLEEP_MS(STRESS_MS);
-    M0_TIMER_INTENCLR(M0_TIMER1) = 1u << 16;
-    M0_NVIC_ICER = 1u << M0_IRQ_TIMER1;
-    M0_TIMER_STOP(M0_TIMER1) = 1u;
+    m0_alarm_off();
     coop_task_cancel(&busy_task);
-    AWAIT_SLEEP_MS(5); /* the last SWI0 runs; every consumer catches up */
+    AWAIT_SLEEP_MS(5); /* the last hand-off runs; every consumer catches up */
 
-    s = coop_priv_m0_irq_save();
+    s = COOP_PORT_IRQ_SAVE();
     swi = swi_runs;
     push = pushed;
     irqs = timer_irqs;
-    ticks = coop_m0_ticks - tick_base;
+    ticks = coop_cortex_m_ticks - tick_base;
     left_ticks = coop_counter_take(&tick_counter);
-    coop_priv_m0_irq_restore(s);
+    COOP_PORT_IRQ_RESTORE(s);
     left_counter = coop_counter_take(&counter);
     left_flag = coop_flag_take(&flag);
     left_ring = coop_ring_count(&ring);
@@ -202,85 +180,48 @@ static coop_status_t report_fn(coop_task_t *task)
     while (coop_ring_count(&ring) != 0)
         pop_one();
 
-    coop_board_printf("stress %s %d-bit ticks, %u ms: swi0=%lu (timer1 irqs %lu) counter=%lu flag=%lu "
+    coop_board_printf("stress %s %d-bit ticks%s, %u ms: spare irq=%lu (alarms %lu) counter=%lu flag=%lu "
                       "pushed=%lu popped=%lu over=%lu ticks=%lu/%lu idles=%lu worst flag latency=%lu us",
-                      COOP_LC == COOP_LC_GOTO ? "goto" : "switch", COOP_TICK_BITS, STRESS_MS,
+                      COOP_LC == COOP_LC_GOTO ? "goto" : "switch", COOP_TICK_BITS,
+                      COOP_PORT_ATOMIC ? ", LDREX/STREX" : "", STRESS_MS,
                       (unsigned long)swi, (unsigned long)irqs, (unsigned long)counter_total,
                       (unsigned long)flag_total, (unsigned long)push, (unsigned long)popped,
                       (unsigned long)coop_ring_overflows(&ring), (unsigned long)tick_total,
                       (unsigned long)ticks, (unsigned long)loop.idles,
-                      (unsigned long)(worst_latency / 16u));
+                      (unsigned long)(worst_latency / M0_STAMP_PER_US));
     CHECK(counter_total == swi);
     CHECK(flag_total == swi);
     CHECK(push + coop_ring_overflows(&ring) == swi);
     CHECK(popped == push && order_errors == 0);
     CHECK(tick_total == ticks);
     CHECK(left_counter == 0 && left_flag == 0 && left_ring == 0 && left_ticks == 0);
-    CHECK(worst_latency < 8000u); /* 0.5 ms of TIMER1's 16 MHz */
+    CHECK(worst_latency < 500u * M0_STAMP_PER_US); /* 0.5 ms */
     CHECK(swi > STRESS_MS * 10u && swi >= irqs);
     CHECK(coop_ring_overflows(&ring) > 0);
     CHECK(loop.idles > STRESS_MS / 2u);
     CHECK(coop_flag_overflows(&flag) == 0 && coop_counter_overflows(&counter) == 0);
-    CHECK(coop_m0_asserts == 0);
+    CHECK(coop_cortex_m_asserts == 0);
     coop_board_printf("stress: %u passed, %u failed", passed, failed);
     m0_exit(failed == 0 ? 0 : 1);
     ASYNC_END;
 }
 
-static uint32_t primask(void)
-{
-    uint32_t p;
-    __asm__ __volatile__("mrs %0, primask" : "=r"(p));
-    return p;
-}
-
-/* The port itself, before the loop runs: the critical section nests, idle
- * returns masked at its deadline, and a pending interrupt (raised while
- * masked, before the idle) ends an idle without a deadline at once. */
-static void port_checks(void)
-{
-    uint32_t a, b, t0;
-    coop_status_t r;
-    a = coop_priv_m0_irq_save();
-    b = coop_priv_m0_irq_save();
-    CHECK(a == 0 && b == 1 && primask() == 1);
-    coop_priv_m0_irq_restore(b);
-    CHECK(primask() == 1);
-    coop_priv_m0_irq_restore(a);
-    CHECK(primask() == 0);
-
-    t0 = coop_m0_ticks;
-    a = coop_priv_m0_irq_save();
-    r = coop_port_idle(true, (coop_tick_t)(t0 + 3u));
-    CHECK(r && primask() == 1 && coop_m0_ticks - t0 == 3u);
-    coop_priv_m0_irq_restore(a);
-
-    a = coop_priv_m0_irq_save();
-    pend_swi0(); /* "between the loop's check and its sleep" */
-    t0 = coop_m0_ticks;
-    r = coop_port_idle(false, 0);
-    CHECK(r && primask() == 1 && swi_runs == 1 && coop_priv_inbox != NULL && coop_m0_ticks == t0);
-    coop_priv_m0_irq_restore(a);
-}
-
 int main(void)
 {
-    uint32_t s;
+    coop_irq_state_t s;
     coop_counter_init(&counter);
     coop_counter_init(&tick_counter);
     coop_flag_init(&flag);
 
-    /* priorities (ARMv6-M: the top 2 bits): SWI0 0, SysTick 1, TIMER1 2 */
-    M0_SHPR3 = (M0_SHPR3 & 0x00ffffffu) | (0x40u << 24);
-    M0_NVIC_IPR(M0_IRQ_TIMER1) = (M0_NVIC_IPR(M0_IRQ_TIMER1) & ~(0xffu << 8)) | (0x80u << 8);
-    M0_NVIC_IPR(M0_IRQ_SWI0) = (M0_NVIC_IPR(M0_IRQ_SWI0) & ~0xffu) | 0x00u;
-    M0_NVIC_ISER = 1u << M0_IRQ_SWI0;
+    m0_irq_priority(M0_IRQ_SWI, 0);
+    m0_irq_priority(-1, 1); /* SysTick */
+    m0_irq_priority(M0_IRQ_ALARM, 2);
+    m0_swi_enable();
     coop_board_init(); /* SysTick, interrupts on */
-    port_checks();
-    s = coop_priv_m0_irq_save();
-    coop_m0_on_tick = on_tick;
-    tick_base = coop_m0_ticks;
-    coop_priv_m0_irq_restore(s);
+    s = COOP_PORT_IRQ_SAVE();
+    m0_on_tick = on_tick;
+    tick_base = coop_cortex_m_ticks;
+    COOP_PORT_IRQ_RESTORE(s);
 
     coop_loop_init(&loop);
     coop_task_spawn(&loop, &counter_task, counter_fn);
@@ -290,15 +231,9 @@ int main(void)
     coop_task_spawn(&loop, &busy_task, busy_fn);
     coop_task_spawn(&loop, &report_task, report_fn);
 
-    /* TIMER1: 32-bit timer at 16 MHz, compare 0 interrupts */
-    M0_TIMER_MODE(M0_TIMER1) = 0u;
-    M0_TIMER_BITMODE(M0_TIMER1) = 3u;
-    M0_TIMER_PRESCALER(M0_TIMER1) = 0u;
-    M0_TIMER_CLEAR(M0_TIMER1) = 1u;
-    M0_TIMER_CC(M0_TIMER1, 0) = 1000u;
-    M0_TIMER_INTENSET(M0_TIMER1) = 1u << 16;
-    M0_NVIC_ISER = 1u << M0_IRQ_TIMER1;
-    M0_TIMER_START(M0_TIMER1) = 1u;
+    m0_timers_start();
+    m0_alarm_at(m0_stamp() + 60u * M0_STAMP_PER_US);
+    m0_alarm_on();
 
     coop_loop_run(&loop);
     coop_board_printf("stress: the loop ended before the report");
