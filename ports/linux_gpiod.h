@@ -593,6 +593,7 @@ static void coop_priv_gpiod_drop(struct coop_priv_gpiod_pin *p)
     p->line_h = NULL;
 #endif
     p->fd = -1;
+    p->seqno = 0; /* a new request's edges are numbered from 1 again */
     p->mode = COOP_PRIV_GPIOD_UNUSED;
 }
 
@@ -888,7 +889,7 @@ static void coop_priv_gpiod_edges(struct coop_priv_gpiod_pin *p)
         struct gpiod_edge_event *ev = gpiod_edge_event_buffer_get_event(coop_priv_gpiod.events, (unsigned long)i);
         unsigned long seq = gpiod_edge_event_get_line_seqno(ev);
         bool level = gpiod_edge_event_get_event_type(ev) == GPIOD_EDGE_EVENT_RISING_EDGE;
-        if (p->seqno != 0 && seq > p->seqno + 1)
+        if (seq > p->seqno + 1) /* from 0: edges dropped before the first read count too */
             coop_priv_gpiod.stats.lost += (uint32_t)(seq - p->seqno - 1);
         p->seqno = seq;
         coop_priv_gpiod.edge_ns = gpiod_edge_event_get_timestamp_ns(ev);

@@ -315,6 +315,185 @@ static void test_falling_only(void)
     coop_pin_on_edge(BOARD_BUTTON2, 0, NULL);
 }
 
+/* ---------------------------------------------------------------- storms: the kernel's edge queue */
+/* A request's edges wait in the kernel's queue until the loop reads them.
+ * Its size (drivers/gpio/gpiolib-cdev.c, Linux 6.1): v2, the request's
+ * event_buffer_size, 0 meaning 16 per line (the port asks for one line and
+ * leaves it 0): 16, and when full the kernel drops the OLDEST edge and keeps
+ * counting line sequence numbers, so the port sees the gap (stats->lost).
+ * v1: a fixed 16, and when full the kernel drops the NEWEST edge; v1 events
+ * carry no sequence number, so nothing in user space can count them. */
+#define STORM_QUEUE 16u
+#define STORM_FLIPS 40u
+#define STORM_RUN 1000u
+
+static const bool storm_v2 = COOP_GPIOD_API == 2;
+
+/* Flip line 2's pull `n` times from this process while the loop does not
+ * run (nothing reads the queue); t_after[i]: the clock after flip i. */
+static void storm_flips(unsigned n, uint64_t *t_after)
+{
+    unsigned i;
+    for (i = 0; i < n; i++) {
+        sim_pull(2, i % 2 != 0); /* from pull-up: down, up, ... (n even: ends up) */
+        t_after[i] = coop_gpiod_now_ns();
+    }
+}
+
+/* Overflow the queue: STORM_FLIPS edges while the loop is away, then let the
+ * loop read. first_seq: the request's sequence number of the first flip. */
+static void storm_overflow(const char *what, unsigned long first_seq)
+{
+    static uint64_t t_after[STORM_FLIPS];
+    coop_gpiod_stats_t before = *coop_gpiod_stats();
+    unsigned i, kept, extra = 0, lost, order_ok = 1;
+    unsigned long seq0;
+    struct edge_rec r;
+    bool done;
+    storm_flips(STORM_FLIPS, t_after);
+    memset(&coll, 0, sizeof coll);
+    coll.want = STORM_QUEUE;
+    coop_task_spawn(&loop, &coll.task, collector_fn); /* now the loop reads */
+    done = run_for(2000);
+    if (!done)
+        coop_task_cancel(&coll.task);
+    coop_gpiod_poll();
+    while (coop_ring_pop(&edge_ring, &r))
+        extra++;
+    kept = coll.got;
+    lost = (unsigned)(coop_gpiod_stats()->lost - before.lost);
+    /* v2 keeps the newest (sequence numbers first_seq + 24 ...), v1 the oldest
+     * (the port numbers v1's edges itself: first_seq ...) */
+    seq0 = first_seq + (storm_v2 ? STORM_FLIPS - STORM_QUEUE : 0u);
+    for (i = 0; i < kept; i++) {
+        unsigned long s = coll.rec[i].seqno;
+        if (s != seq0 + i || coll.rec[i].level != (s % 2 == 0)) /* odd: falling */
+            order_ok = 0;
+    }
+    if (storm_v2) {
+        check(done && extra == 0 && kept == STORM_QUEUE && lost == STORM_FLIPS - STORM_QUEUE && kept + lost == STORM_FLIPS,
+              what, "%u edges driven, %u kept + %u counted lost (want %u + %u)", STORM_FLIPS, kept + extra, lost,
+              STORM_QUEUE, STORM_FLIPS - STORM_QUEUE);
+        check(order_ok && kept > 0 && coll.rec[0].ns > t_after[STORM_FLIPS - STORM_QUEUE - 1],
+              "storm v2: the kept edges are the newest, in order (sequence numbers, levels, timestamps)",
+              "first kept seqno %lu", kept > 0 ? coll.rec[0].seqno : 0ul);
+    } else {
+        check(done && extra == 0 && kept == STORM_QUEUE && lost == 0, what,
+              "%u edges driven, %u kept, %u counted lost: the other %u are lost unseen (v1 has no sequence numbers)",
+              STORM_FLIPS, kept + extra, lost, STORM_FLIPS - kept - extra);
+        check(order_ok && kept == STORM_QUEUE && coll.rec[kept - 1].ns <= t_after[STORM_QUEUE - 1],
+              "storm v1: the kept edges are the oldest 16, in order (levels, timestamps)", "%s", "");
+    }
+}
+
+/* The sustained storm: a child flips back to back while the loop runs and a
+ * task takes the edges from a counter. */
+static coop_counter_t storm_cnt;
+static unsigned long storm_last_seq;
+static unsigned storm_disorder;
+static uint64_t storm_first_ns, storm_last_ns;
+static void isr_storm(coop_pin_t pin, bool level)
+{
+    unsigned long s = coop_gpiod_edge_seqno();
+    (void)pin;
+    /* v2: the kernel's numbers, increasing, odd ones falling; v1: the port
+     * numbers what it reads, so only the timestamps can tell */
+    if (coop_gpiod_edge_ns() <= storm_last_ns || (storm_v2 && (s <= storm_last_seq || level != (s % 2 == 0))))
+        storm_disorder++;
+    storm_last_seq = s;
+    if (storm_first_ns == 0)
+        storm_first_ns = coop_gpiod_edge_ns();
+    storm_last_ns = coop_gpiod_edge_ns();
+    coop_counter_add(&storm_cnt, 1);
+}
+struct storm_task {
+    coop_task_t task;
+    pid_t child;
+    unsigned got;
+    int rc;
+};
+static coop_status_t storm_fn(coop_task_t *task)
+{
+    struct storm_task *s = COOP_CONTAINER_OF(task, struct storm_task, task);
+    ASYNC(task);
+    while (s->child > 0) {
+        AWAIT_FOR(s->rc, 5, AWAIT_COUNTER(&storm_cnt));
+        s->got += coop_counter_take(&storm_cnt);
+        if (waitpid(s->child, NULL, WNOHANG) == s->child)
+            s->child = 0;
+    }
+    coop_gpiod_poll(); /* what the child's last flips queued */
+    s->got += coop_counter_take(&storm_cnt);
+    ASYNC_END;
+}
+static struct storm_task stt;
+
+static void storm_sustained(void)
+{
+    coop_gpiod_stats_t before = *coop_gpiod_stats();
+    unsigned lost;
+    bool done;
+    pid_t pid;
+    coop_counter_init(&storm_cnt);
+    storm_last_seq = 0;
+    storm_disorder = 0;
+    storm_first_ns = storm_last_ns = 0;
+    check(coop_pin_on_edge(BOARD_BUTTON1, COOP_EDGE_BOTH, isr_storm) == COOP_OK, "storm: a fresh request", "%s", "");
+    memset(&stt, 0, sizeof stt);
+    pid = fork();
+    if (pid == 0) {
+        uint64_t none[2];
+        unsigned i;
+        usleep(20000);
+        for (i = 0; i < STORM_RUN; i += 2)
+            storm_flips(2, none);
+        _exit(0);
+    }
+    stt.child = pid;
+    coop_task_spawn(&loop, &stt.task, storm_fn);
+    done = run_for(20000); /* a hang guard only (16-bit ticks: under 32.7 s) */
+    if (!done) {
+        coop_task_cancel(&stt.task);
+        reap(pid);
+    }
+    stt.got += coop_counter_take(&storm_cnt);
+    lost = (unsigned)(coop_gpiod_stats()->lost - before.lost);
+    printf("info api v%s: sustained storm: %u edges flipped back to back by a child (sysfs writes in the guest): "
+           "%u delivered to a task, %u counted lost, over %lu us (%lu edges/s)\n",
+           coop_gpiod_api(), STORM_RUN, stt.got, lost, (unsigned long)((storm_last_ns - storm_first_ns) / 1000u),
+           storm_last_ns > storm_first_ns && stt.got > 1
+               ? (unsigned long)((uint64_t)(stt.got - 1) * 1000000000u / (storm_last_ns - storm_first_ns))
+               : 0ul);
+    if (storm_v2)
+        check(done && stt.got + lost == STORM_RUN && storm_disorder == 0,
+              "storm v2: sustained: every edge delivered to the task or counted lost, in order", "%u + %u of %u, %u out of order",
+              stt.got, lost, STORM_RUN, storm_disorder);
+    else
+        check(done && storm_disorder == 0 && stt.got <= STORM_RUN,
+              "storm v1: sustained: the edges delivered are in order", "%u of %u delivered, %u out of order", stt.got,
+              STORM_RUN, storm_disorder);
+    coop_pin_on_edge(BOARD_BUTTON1, 0, NULL);
+}
+
+static void test_storm(void)
+{
+    sim_pull(2, true);
+    coop_pin_input(BOARD_BUTTON1, COOP_PULL_UP);
+    check(coop_pin_on_edge(BOARD_BUTTON1, COOP_EDGE_BOTH, isr_ring) == COOP_OK, "storm: both edges on BUTTON1", "%s", "");
+    storm_overflow(storm_v2 ? "storm v2: 40 edges into a fresh request's queue of 16 while the loop is away: kept + lost = driven"
+                            : "storm v1: 40 edges into a fresh request's queue of 16 while the loop is away",
+                   1);
+    storm_overflow(storm_v2 ? "storm v2: 40 more after the loop read some: kept + lost = driven"
+                            : "storm v1: 40 more after the loop read some",
+                   storm_v2 ? STORM_FLIPS + 1 : STORM_QUEUE + 1);
+    if (storm_v2) {
+        coop_gpiod_set_debounce_ms(BOARD_BUTTON1, 0); /* a new request: the kernel numbers from 1 again */
+        storm_overflow("storm v2: 40 more after the request was made anew: kept + lost = driven", 1);
+    }
+    coop_pin_on_edge(BOARD_BUTTON1, 0, NULL);
+    storm_sustained();
+}
+
 /* ---------------------------------------------------------------- debouncing */
 static coop_keys_t keys;
 static coop_keys_slot_t key_slots[1];
@@ -896,6 +1075,7 @@ int main(int argc, char **argv)
         test_inputs();
         test_edges_in_order();
         test_falling_only();
+        test_storm();
         test_keys_debounce();
         test_kernel_debounce();
         test_blink_timing();
