@@ -14,7 +14,8 @@
     COOP_SUITE(cascade)  \
     COOP_SUITE(asyncio)  \
     COOP_SUITE(debug)    \
-    COOP_SUITE(conformance)
+    COOP_SUITE(conformance) \
+    COOP_SUITE(nest)
 
 #define COOP_HOST_SUITES \
     COOP_SUITE(host)

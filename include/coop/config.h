@@ -135,6 +135,21 @@
 #error "coop: COOP_DEBUG 1 needs COOP_TASK_LIST 1 (coop_loop_dump walks the list)"
 #endif
 
+/* COOP_CONFIG: COOP_DEADLINE_NEST, int, 1. How deep deadlines nest in a task
+ * (1..8): AWAIT_FOR and AWAIT_CALL_FOR inside AWAIT_CALL_FOR's child, as
+ * asyncio.timeout() inside another (a per-byte timeout inside a whole
+ * exchange's). The earliest deadline wins; each level reports its own
+ * expiry. 1: one deadline at a time (a nested one asserts and runs under the
+ * outer one), and no byte of RAM or flash for nesting. N > 1: each task keeps
+ * N levels of (tick, 2 bytes) plus 2 bytes: 14 bytes a task with N = 3 and
+ * 16-bit ticks. */
+#ifndef COOP_DEADLINE_NEST
+#define COOP_DEADLINE_NEST 1
+#endif
+#if COOP_DEADLINE_NEST < 1 || COOP_DEADLINE_NEST > 8
+#error "coop: COOP_DEADLINE_NEST must be between 1 and 8"
+#endif
+
 /* COOP_CONFIG: COOP_TRACE_WAKE(task), COOP_TRACE_RUN(task),
  * COOP_TRACE_RAN(task, status), COOP_TRACE_IDLE(asleep), macros, nothing.
  * Trace hooks: define any of them (before the first #include of coop, in the

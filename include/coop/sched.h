@@ -159,7 +159,7 @@ enum {
 #define COOP_PRIV_TASK_EXPIRED 0x08u /* AWAIT_FOR's deadline has passed */
 #define COOP_PRIV_TASK_SHIELD 0x04u  /* inside COOP_SHIELD: a cancel waits for its end */
 #define COOP_PRIV_TASK_CALL 0x02u    /* the deadline is AWAIT_CALL_FOR's */
-#define COOP_PRIV_TASK_NESTED 0x01u  /* an AWAIT_FOR inside another (refused) */
+#define COOP_PRIV_TASK_NESTED 0x01u  /* a deadline inside another, refused: runs under it */
 #define COOP_PRIV_TASK_DEADLINE \
     (COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED | COOP_PRIV_TASK_CALL | COOP_PRIV_TASK_NESTED)
 /* coop_task.state's top bit: its own sleep's timer woke it, at timer.expires
@@ -175,6 +175,17 @@ enum {
 #define COOP_PRIV_TASK_UNWIND_MASK 0x38u
 #define COOP_PRIV_TASK_UNWIND_MAX 7u  /* so children nest 6 deep at most */
 #define COOP_PRIV_TASK_STATE(t) ((uint8_t)((t)->state & 0x07u))
+
+#if COOP_DEADLINE_NEST > 1
+/* One level of nested deadlines (COOP_DEADLINE_NEST): the current level's
+ * flags live in coop_task.flags, an outer level's here while it waits. */
+struct coop_priv_dl {
+    coop_tick_t at; /* its own deadline */
+    uint8_t flags;  /* an outer level's COOP_PRIV_TASK_DEADLINE bits; COOP_PRIV_DL_FIN */
+    uint8_t depth;  /* coop_priv_call_depth of the coroutine that started it */
+};
+#define COOP_PRIV_DL_FIN 0x80u /* started in a FINALLY section: no outer deadline cuts it */
+#endif
 
 /* A task: 16 bytes on AVR (16-bit ticks), 28 on Cortex-M0+, 56 on x86-64,
  * its timer included. What a task does not need while it sleeps shares its
@@ -197,6 +208,12 @@ struct coop_task {
                                   * int8_t (ASYNC_END_RC; COOP_OK): no flag is read
                                   * after the end, and a spawn clears them */
     coop_timer_t timer;          /* sleeps, and AWAIT_FOR's deadline */
+#if COOP_DEADLINE_NEST > 1
+    uint8_t dl_n;                /* deadlines under way below the current one */
+    uint8_t dl_cut;              /* 1 + the level whose expiry cancels its child at
+                                  * the task's next resume (0: none) */
+    struct coop_priv_dl dl[COOP_DEADLINE_NEST]; /* the levels, outermost first */
+#endif
 #if COOP_TASK_LIST
     coop_task_t *all_next;       /* the loop's list of the tasks it ever ran */
 #endif
@@ -488,9 +505,12 @@ static inline bool coop_priv_woken(const coop_task_t *t, const coop_waitq_t *q)
     return t != NULL && COOP_PRIV_TASK_STATE(t) == COOP_TASK_READY && t->u.q.waitq == q;
 }
 
-/* AWAIT_FOR / AWAIT_CALL_FOR: start a deadline `ticks` ahead (call_form: the
- * wait is a child coroutine's), and end it: COOP_OK or COOP_ETIMEDOUT. */
-void coop_priv_deadline_start(uint32_t ticks, bool call_form);
+/* AWAIT_FOR / AWAIT_CALL_FOR: start a deadline `ticks` ahead (how:
+ * COOP_PRIV_DL_CALL, the wait is a child coroutine's; COOP_PRIV_DL_IN_FINALLY,
+ * started in a FINALLY section), and end it: COOP_OK or COOP_ETIMEDOUT. */
+#define COOP_PRIV_DL_CALL 1u
+#define COOP_PRIV_DL_IN_FINALLY 2u
+void coop_priv_deadline_start(uint32_t ticks, uint8_t how);
 int coop_priv_deadline_end(void);
 /* AWAIT_CALL_FOR, before each call of its child: once the deadline has
  * passed, the child is cancelled (a cancel that reaches its innermost
@@ -587,15 +607,25 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
  * deadline: a task cancelled while it waits goes to its FINALLY section. At
  * most COOP_TICK_MAX_WAIT ticks (32.7 s with 16-bit ticks; longer asserts
  * and is clamped); 0 polls: the wait gives up at once unless it can end now.
- * One deadline at a time: an AWAIT_FOR inside another (or in a child
- * coroutine under AWAIT_CALL_FOR) asserts and runs under the outer one.
- * AWAIT_FOR_TICKS(rc, ticks, wait): the same in ticks. */
+ * Nested deadlines (COOP_DEADLINE_NEST > 1, coop/config.h): inside
+ * AWAIT_CALL_FOR's child, AWAIT_FOR and AWAIT_CALL_FOR start deadlines of
+ * their own, COOP_DEADLINE_NEST levels deep. The earliest wins (the outer one
+ * on a tie), and each level reports its own expiry: an inner one that comes
+ * first ends its own wait (ETIMEDOUT) and the child goes on; an outer one that
+ * comes first cancels its whole child at the task's next resume, inner waits
+ * included (their rc is not set), and only its own rc is COOP_ETIMEDOUT.
+ * Code in a shield or in a FINALLY section is not cut: an outer expiry waits
+ * for its end while the deadlines started there keep theirs. With
+ * COOP_DEADLINE_NEST 1 (the default), or deeper than it, or inside
+ * AWAIT_FOR's own wait, a deadline inside another asserts and runs under the
+ * outer one. AWAIT_FOR_TICKS(rc, ticks, wait): the same in ticks. */
 #define COOP_AWAIT_FOR(rc, ms, wait) \
     COOP_PRIV_AWAIT_FOR(rc, coop_ticks_from_ms(coop_priv_length(ms)), wait)
 #define COOP_AWAIT_FOR_TICKS(rc, ticks, wait) COOP_PRIV_AWAIT_FOR(rc, coop_priv_length(ticks), wait)
+#define COOP_PRIV_DL_HOW(call) ((uint8_t)((call) | (coop_priv_fin ? COOP_PRIV_DL_IN_FINALLY : 0u)))
 #define COOP_PRIV_AWAIT_FOR(rc, ticks, wait)                           \
     do {                                                               \
-        coop_priv_deadline_start((ticks), false);                      \
+        coop_priv_deadline_start((ticks), COOP_PRIV_DL_HOW(0u));       \
         wait;                                                          \
         (rc) = coop_priv_deadline_end();                               \
     } while (0)
@@ -607,7 +637,8 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
  * wait_for on a coroutine). Sleeps in the child end at the deadline too. */
 #define COOP_AWAIT_CALL_FOR(rc, ms, ctx, call)                         \
     do {                                                               \
-        coop_priv_deadline_start(coop_ticks_from_ms(coop_priv_length(ms)), true); \
+        coop_priv_deadline_start(coop_ticks_from_ms(coop_priv_length(ms)), \
+                                 COOP_PRIV_DL_HOW(COOP_PRIV_DL_CALL));    \
         COOP_PRIV_AWAIT_CALL_X(COOP_PRIV_ID, ctx,                      \
             (coop_priv_deadline_reaches_child(&(ctx)->lc), (call)),    \
             coop_priv_deadline_after_call());                          \
@@ -999,6 +1030,10 @@ int coop_task_spawn(coop_loop_t *loop, coop_task_t *t, coop_task_fn fn)
     t->state = COOP_TASK_IDLE;
     t->flags = 0;
     coop_timer_init(&t->timer);
+#if COOP_DEADLINE_NEST > 1
+    t->dl_n = 0;
+    t->dl_cut = 0;
+#endif
 #if COOP_TASK_LIST
     {
         coop_task_t *k = loop->all;
@@ -1077,8 +1112,13 @@ int coop_task_cancel(coop_task_t *t)
 static void coop_priv_cancel_arrives(coop_task_t *t)
 {
     coop_timer_cancel(&t->timer);
-    if (t->flags & COOP_PRIV_TASK_CLEANUP) /* (AWAIT_CALL_FOR's own cancel keeps CALL) */
+    if (t->flags & COOP_PRIV_TASK_CLEANUP) { /* (AWAIT_CALL_FOR's own cancel keeps CALL) */
         t->flags &= (uint8_t)~COOP_PRIV_TASK_DEADLINE;
+#if COOP_DEADLINE_NEST > 1
+        t->dl_n = 0; /* every level: FINALLY sections run with none */
+        t->dl_cut = 0;
+#endif
+    }
 }
 
 /* A cancel woke t's timer off: re-arm it at its tick if that is still ahead
@@ -1443,6 +1483,99 @@ static int coop_priv_run(coop_loop_t *loop, bool bounded, coop_tick_t deadline,
 }
 
 /* ------------------------------------------------ deadlines (AWAIT_FOR) */
+#if COOP_DEADLINE_NEST > 1
+/* Nested deadlines. The levels are a stack in the task (dl[0..dl_n]); the
+ * current one's flags are t->flags' COOP_PRIV_TASK_DEADLINE bits, an outer
+ * one's are saved in dl[i].flags. An outer level is always AWAIT_CALL_FOR's
+ * (a deadline inside AWAIT_FOR's wait is refused), and its AWAIT_CALL_FOR is
+ * the only one at its call depth (dl[i].depth), which is how that macro knows
+ * whose flags it reads. One rule places the timer (coop_priv_dl_settle, after
+ * every change of the stack and of a shield): it holds the earliest deadline
+ * that can cut the code running now, the current level's own or an outer
+ * one's. An outer one cannot cut code in a shield or in a FINALLY section (of
+ * its own level or one above), nor code of a level whose child is already
+ * being cancelled; its expiry is then found when the stack next changes. */
+/* Place the timer, and latch the outer deadlines that have come: the
+ * outermost that may cut the running code sets dl_cut (the next wait or
+ * sleep yields; at the task's next resume that level's AWAIT_CALL_FOR drops
+ * the levels above it and cancels its child). */
+static void coop_priv_dl_settle(coop_task_t *t)
+{
+    coop_tick_t now = coop_priv_loop->wheel.now;
+    unsigned i = t->dl_n;
+    bool cuts = (t->flags & (COOP_PRIV_TASK_SHIELD | COOP_PRIV_TASK_TIMED)) == COOP_PRIV_TASK_TIMED;
+    bool has = false;
+    coop_tick_t next = 0;
+    t->dl_cut = 0;
+    coop_timer_cancel(&t->timer);
+    if ((t->flags & (COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED)) == COOP_PRIV_TASK_TIMED) {
+        if (coop_tick_reached(now, t->dl[i].at)) {
+            t->flags |= COOP_PRIV_TASK_EXPIRED; /* came while a level above ran */
+        } else {
+            next = t->dl[i].at;
+            has = true;
+        }
+    }
+    while (i-- > 0) {
+        uint8_t f;
+        if (t->dl[i + 1].flags & COOP_PRIV_DL_FIN)
+            cuts = false; /* the level above runs in a FINALLY section */
+        f = t->dl[i].flags;
+        if ((f & (COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED)) == COOP_PRIV_TASK_TIMED &&
+            coop_tick_reached(now, t->dl[i].at))
+            t->dl[i].flags = f = (uint8_t)(f | COOP_PRIV_TASK_EXPIRED);
+        if (!cuts || !(f & COOP_PRIV_TASK_TIMED))
+            continue;
+        if (f & COOP_PRIV_TASK_EXPIRED) {
+            t->dl_cut = (uint8_t)(i + 1u); /* the outermost wins */
+        } else if (!has || coop_tick_after(next, t->dl[i].at)) {
+            next = t->dl[i].at;
+            has = true;
+        }
+    }
+    if (t->dl_cut != 0 || !has)
+        return;
+    coop_wheel_insert(&coop_priv_loop->wheel, &t->timer, next);
+}
+
+/* The timer fired at a deadline: true if it was an outer level's (it cuts:
+ * the task is made ready, to be cancelled at its resume). */
+static bool coop_priv_dl_fired(coop_task_t *t, uint8_t state)
+{
+    if (t->dl_n == 0)
+        return false;
+    coop_priv_dl_settle(t);
+    if (t->dl_cut == 0)
+        return false; /* the current level's own (settle latched it) */
+    if (state == COOP_TASK_WAITING)
+        coop_priv_waitq_remove(t->u.q.waitq, t);
+    if (state == COOP_TASK_WAITING || state == COOP_TASK_SLEEPING)
+        coop_priv_make_ready_new(t);
+    return true;
+}
+
+/* AWAIT_CALL_FOR at call depth `here`, resuming its child: if its level's
+ * expiry cuts, the levels above it are dropped (their code is about to be
+ * cancelled) and its level is the current one again. (An AWAIT_CALL_FOR
+ * that reads another level's due flags cancels the same coroutines: a
+ * cancel goes to the innermost one, and coop_priv_deadline_after_call stops
+ * it at the level's own macro.) */
+static void coop_priv_dl_cut_here(coop_task_t *t, unsigned here)
+{
+    unsigned k = t->dl_cut;
+    if (k != 0 && t->dl[k - 1u].depth == here) {
+        t->dl_n = (uint8_t)(k - 1u);
+        t->dl_cut = 0;
+        t->flags = (uint8_t)((t->flags & ~COOP_PRIV_TASK_DEADLINE) |
+                             (t->dl[k - 1u].flags & COOP_PRIV_TASK_DEADLINE));
+        t->dl[k - 1u].flags &= COOP_PRIV_DL_FIN;
+    }
+}
+#define COOP_PRIV_DL_CUTS(t) ((t)->dl_cut != 0)
+#else
+#define COOP_PRIV_DL_CUTS(t) false
+#endif
+
 /* A timer of a task under a deadline fired: the deadline, or a sleep under it. */
 static void coop_priv_timed_fired(coop_task_t *t, uint8_t state)
 {
@@ -1450,11 +1583,18 @@ static void coop_priv_timed_fired(coop_task_t *t, uint8_t state)
         coop_tick_t deadline = (coop_tick_t)t->u.sleep_left;
         if (t->timer.expires != deadline) {
             coop_wheel_insert(&coop_priv_loop->wheel, &t->timer, deadline); /* the sleep ended */
-        } else {
-            t->flags |= COOP_PRIV_TASK_EXPIRED;
-            if (!(t->flags & COOP_PRIV_TASK_CALL)) /* AWAIT_FOR's sleep was cut: */
-                t->flags &= (uint8_t)~COOP_PRIV_TASK_TIMED; /* it gave up (ETIMEDOUT) */
+            coop_priv_make_ready_new(t);
+            return;
         }
+    }
+#if COOP_DEADLINE_NEST > 1
+    if (coop_priv_dl_fired(t, state))
+        return;
+#endif
+    if (state == COOP_TASK_SLEEPING) {
+        t->flags |= COOP_PRIV_TASK_EXPIRED;
+        if (!(t->flags & COOP_PRIV_TASK_CALL)) /* AWAIT_FOR's sleep was cut: */
+            t->flags &= (uint8_t)~COOP_PRIV_TASK_TIMED; /* it gave up (ETIMEDOUT) */
         coop_priv_make_ready_new(t);
     } else {
         t->flags |= COOP_PRIV_TASK_EXPIRED;
@@ -1477,6 +1617,8 @@ static coop_status_t coop_priv_timed_sleep(coop_task_t *t, uint32_t ticks)
     coop_stick_t d = coop_tick_diff(deadline, coop_priv_loop->wheel.now);
     bool shielded = (t->flags & (COOP_PRIV_TASK_CALL | COOP_PRIV_TASK_SHIELD)) ==
                     (COOP_PRIV_TASK_CALL | COOP_PRIV_TASK_SHIELD);
+    if (COOP_PRIV_DL_CUTS(t))
+        return COOP_YIELDED; /* an outer deadline has come: cancelled at the resume */
     if ((t->flags & COOP_PRIV_TASK_EXPIRED) && !shielded) {
         if (!(t->flags & COOP_PRIV_TASK_CALL))
             t->flags &= (uint8_t)~COOP_PRIV_TASK_TIMED; /* a poll: gave up (ETIMEDOUT) */
@@ -1493,6 +1635,8 @@ static coop_status_t coop_priv_timed_sleep(coop_task_t *t, uint32_t ticks)
 /* A wait under a deadline, before it parks: COOP_WAITING (park), or give up. */
 static coop_status_t coop_priv_timed_wait(coop_task_t *t)
 {
+    if (COOP_PRIV_DL_CUTS(t))
+        return COOP_YIELDED; /* an outer deadline has come: cancelled at the resume */
     if ((t->state & COOP_PRIV_TASK_PENDING) &&
         (t->flags & (COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED)) == COOP_PRIV_TASK_TIMED &&
         !coop_priv_rearm(t))
@@ -1510,16 +1654,31 @@ static const struct coop_priv_timed_ops coop_priv_timed_ops_ = {
     coop_priv_timed_fired, coop_priv_timed_sleep, coop_priv_timed_wait
 };
 
-void coop_priv_deadline_start(uint32_t ticks, bool call_form)
+void coop_priv_deadline_start(uint32_t ticks, uint8_t how)
 {
     coop_task_t *t = coop_task_current();
     COOP_PRIV_REFUSE(t == NULL, , "AWAIT_FOR: no task is running");
-    COOP_ASSERT(!(t->flags & COOP_PRIV_TASK_DEADLINE),
-                "AWAIT_FOR: one deadline at a time (this one is inside another; it "
-                "runs under the outer one)");
     if (t->flags & COOP_PRIV_TASK_DEADLINE) {
-        t->flags |= COOP_PRIV_TASK_NESTED;
-        return;
+#if COOP_DEADLINE_NEST > 1
+        bool nests = (t->flags & (COOP_PRIV_TASK_CALL | COOP_PRIV_TASK_NESTED)) == COOP_PRIV_TASK_CALL &&
+                     t->dl_n + 1u < COOP_DEADLINE_NEST;
+        COOP_ASSERT(nests, "AWAIT_FOR: deadlines nest COOP_DEADLINE_NEST deep, inside "
+                           "AWAIT_CALL_FOR's child (not in AWAIT_FOR's wait); this one "
+                           "runs under the outer one");
+        if (nests) {
+            t->dl[t->dl_n].flags = (uint8_t)((t->dl[t->dl_n].flags & COOP_PRIV_DL_FIN) |
+                                             (t->flags & COOP_PRIV_TASK_DEADLINE));
+            t->dl_n++;
+            t->flags &= (uint8_t)~COOP_PRIV_TASK_DEADLINE;
+        } else
+#else
+        COOP_ASSERT(0, "AWAIT_FOR: one deadline at a time (this one is inside another; it "
+                       "runs under the outer one; COOP_DEADLINE_NEST lets them nest)");
+#endif
+        {
+            t->flags |= COOP_PRIV_TASK_NESTED;
+            return;
+        }
     }
     COOP_ASSERT(ticks <= COOP_TICK_MAX_WAIT, "AWAIT_FOR: the timeout is longer than "
                                              "COOP_TICK_MAX_WAIT ticks (clamped)");
@@ -1528,12 +1687,20 @@ void coop_priv_deadline_start(uint32_t ticks, bool call_form)
     coop_priv_timed = &coop_priv_timed_ops_;
     coop_priv_wait_rc = COOP_OK;
     t->state &= (uint8_t)~COOP_PRIV_TASK_ON_TIME; /* the timer now holds the deadline */
-    t->flags |= (uint8_t)(COOP_PRIV_TASK_TIMED | (call_form ? COOP_PRIV_TASK_CALL : 0u));
+    t->flags |= (uint8_t)(COOP_PRIV_TASK_TIMED | ((how & COOP_PRIV_DL_CALL) ? COOP_PRIV_TASK_CALL : 0u));
     if (ticks == 0)
         t->flags |= COOP_PRIV_TASK_EXPIRED; /* poll */
-    else
+#if COOP_DEADLINE_NEST > 1
+    t->dl[t->dl_n].at = coop_tick_add(coop_priv_loop->wheel.now, ticks);
+    t->dl[t->dl_n].flags = (how & COOP_PRIV_DL_IN_FINALLY) ? COOP_PRIV_DL_FIN : 0u;
+    t->dl[t->dl_n].depth = coop_priv_call_depth;
+    coop_priv_dl_settle(t);
+#else
+    (void)how;
+    if (ticks != 0)
         coop_wheel_insert(&coop_priv_loop->wheel, &t->timer,
                           coop_tick_add(coop_priv_loop->wheel.now, ticks));
+#endif
 }
 
 int coop_priv_deadline_end(void)
@@ -1550,6 +1717,14 @@ int coop_priv_deadline_end(void)
         late = (f & COOP_PRIV_TASK_EXPIRED) && !(f & COOP_PRIV_TASK_TIMED); /* gave up */
     if (f & COOP_PRIV_TASK_NESTED) {
         t->flags &= (uint8_t)~COOP_PRIV_TASK_NESTED; /* the outer one goes on */
+#if COOP_DEADLINE_NEST > 1
+    } else if (t->dl_n != 0) {
+        t->dl_n--; /* back to the outer level */
+        t->flags = (uint8_t)((t->flags & ~COOP_PRIV_TASK_DEADLINE) |
+                             (t->dl[t->dl_n].flags & COOP_PRIV_TASK_DEADLINE));
+        t->dl[t->dl_n].flags &= COOP_PRIV_DL_FIN;
+        coop_priv_dl_settle(t);
+#endif
     } else {
         coop_timer_cancel(&t->timer);
         t->flags &= (uint8_t)~COOP_PRIV_TASK_DEADLINE;
@@ -1566,6 +1741,10 @@ void coop_priv_deadline_reaches_child(coop_lc_t *child)
 {
     coop_task_t *t = coop_task_current();
     const uint8_t due = COOP_PRIV_TASK_TIMED | COOP_PRIV_TASK_EXPIRED | COOP_PRIV_TASK_CALL;
+#if COOP_DEADLINE_NEST > 1
+    if (t != NULL)
+        coop_priv_dl_cut_here(t, coop_priv_call_depth - 1u);
+#endif
     if (t == NULL || (t->flags & due) != due || (t->flags & COOP_PRIV_TASK_SHIELD))
         return; /* (a shield holds the deadline's cancel as it holds any) */
     if (*child == COOP_PRIV_LC_START) {
@@ -1589,8 +1768,12 @@ bool coop_priv_deadline_after_call(void)
 {
     coop_task_t *t = coop_task_current();
     if (t != NULL && !(t->flags & COOP_PRIV_TASK_CLEANUP) &&
+#if COOP_DEADLINE_NEST > 1
+        t->dl[t->dl_n].depth == coop_priv_call_depth && /* its own level */
+#endif
         (t->flags & (COOP_PRIV_TASK_CALL | COOP_PRIV_TASK_TIMED)) == COOP_PRIV_TASK_CALL) {
         coop_priv_unwound(t); /* the deadline's cancel stops at AWAIT_CALL_FOR */
+        t->flags &= (uint8_t)~COOP_PRIV_TASK_NESTED; /* (a refused one inside is over) */
         return false;
     }
     return coop_priv_cancel_after_call();
@@ -1627,8 +1810,13 @@ void coop_priv_shield_begin(void)
     coop_task_t *t = coop_task_current();
     COOP_ASSERT(t != NULL && !(t->flags & COOP_PRIV_TASK_SHIELD),
                 "COOP_SHIELD_BEGIN: outside a task, or inside another shield");
-    if (t != NULL)
+    if (t != NULL) {
         t->flags |= COOP_PRIV_TASK_SHIELD;
+#if COOP_DEADLINE_NEST > 1
+        if (t->dl_n != 0)
+            coop_priv_dl_settle(t); /* outer deadlines no longer cut */
+#endif
+    }
 }
 
 bool coop_priv_shield_end(void)
@@ -1637,6 +1825,10 @@ bool coop_priv_shield_end(void)
     if (t == NULL)
         return false;
     t->flags &= (uint8_t)~COOP_PRIV_TASK_SHIELD;
+#if COOP_DEADLINE_NEST > 1
+    if (t->dl_n != 0)
+        coop_priv_dl_settle(t); /* outer deadlines cut again (one may have come) */
+#endif
     if (!(t->state & COOP_PRIV_TASK_PENDING))
         return false;
     coop_priv_cancel_lands(t); /* the cancel that came meanwhile */
