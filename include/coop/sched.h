@@ -615,7 +615,9 @@ static inline void coop_priv_gather_cancelled(coop_task_t *const *tasks, size_t 
  * comes first cancels its whole child at the task's next resume, inner waits
  * included (their rc is not set), and only its own rc is COOP_ETIMEDOUT.
  * Code in a shield or in a FINALLY section is not cut: an outer expiry waits
- * for its end while the deadlines started there keep theirs. With
+ * for its end while the deadlines started there keep theirs (such a section
+ * must end within COOP_TICK_MAX_WAIT ticks of that expiry, 32.7 s with 16-bit
+ * ticks, or the expiry reads as ahead and is missed). With
  * COOP_DEADLINE_NEST 1 (the default), or deeper than it, or inside
  * AWAIT_FOR's own wait, a deadline inside another asserts and runs under the
  * outer one. AWAIT_FOR_TICKS(rc, ticks, wait): the same in ticks. */
