@@ -14,10 +14,20 @@
  *
  * The table shows BASE over EMPTY, and each feature over BASE; a delta
  * includes the feature's objects (a child task, a queue's records ...).
+ * FEAT_CALL_FOR and FEAT_NEST are one program (an AWAIT_CALL_FOR around a
+ * child coroutine whose wait has an AWAIT_FOR of its own) built with
+ * COOP_DEADLINE_NEST 1 (the inner deadline is refused: it runs under the
+ * outer one) and 3 (both levels): their difference is what nesting costs.
  *
  * SPDX-License-Identifier: MIT
  */
 #define COOP_IMPLEMENTATION
+#if defined(FEAT_NEST)
+#define COOP_DEADLINE_NEST 3
+#define FEAT_CALL_FOR
+#elif defined(FEAT_CALL_FOR)
+#define COOP_DEADLINE_NEST 1
+#endif
 #include COOP_PORT
 
 /* An interrupt of the chip for the ISR-side probes, enabled by probe_irq_on()
@@ -73,6 +83,23 @@ static int rc;
 #define T2_BODY                                        \
     AWAIT_FOR(rc, 300, AWAIT_SLEEP_MS(500));           \
     if (rc == COOP_ETIMEDOUT) coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_CALL_FOR) /* 400 ms around a child; its 200 ms wait on 150 ms sleeps */
+static int rc;
+struct sub { coop_lc_t lc; int rc; };
+static struct sub sub;
+static coop_status_t sub_fn(struct sub *s)
+{
+    ASYNC(s);
+    for (;;) {
+        AWAIT_FOR(s->rc, 200, AWAIT_SLEEP_MS(150));
+        coop_pin_toggle(BOARD_LED2);
+    }
+    ASYNC_END;
+}
+#define T2_BODY                                        \
+    AWAIT_CALL_FOR(rc, 400, &sub, sub_fn(&sub));       \
+    if (rc == COOP_ETIMEDOUT) coop_pin_toggle(BOARD_LED1);
 
 #elif defined(FEAT_EVENT)
 static coop_event_t ev;

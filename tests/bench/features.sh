@@ -36,6 +36,8 @@ FEATURES=(
   "GATHER|+ gather: spawn a child, AWAIT_GATHER"
   "CANCEL|+ cancel + FINALLY: coop_task_cancel"
   "DEADLINE|+ deadline: AWAIT_FOR(rc, ms, AWAIT_SLEEP_MS)"
+  "CALL_FOR|+ AWAIT_CALL_FOR on a child with an AWAIT_FOR, NEST 1"
+  "NEST|the same with COOP_DEADLINE_NEST 3 (both levels)"
   "EVENT|+ event: set / AWAIT_EVENT / clear"
   "LOCK|+ lock: AWAIT_LOCK / release, 2 tasks"
   "SEM|+ semaphore: AWAIT_SEM / release, 2 tasks"
