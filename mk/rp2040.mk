@@ -47,7 +47,7 @@ $(RP2040_DIR)/standin.o: tests/rp2040/sdk/standin.c tests/rp2040/sdk/boot2.S $(R
 $(RP2040_DIR)/%.elf: examples/%/main.c $(RP2040_DIR)/standin.o tests/rp2040/sdk/memmap.ld $(HEADERS) $(PORTS) $(RP2040_SDK_HDR)
 	$(RP2040_CC) $(WARN) $(RP2040_INC) '-DCOOP_PORT="rp2040.h"' $< $(RP2040_DIR)/standin.o $(RP2040_LDFLAGS) -o $@
 
-RP2040_TESTS := edges long_sleep dualcore dualring floats storm empty
+RP2040_TESTS := edges long_sleep dualcore dualring floats storm empty pin_assert
 $(addprefix $(RP2040_DIR)/,$(addsuffix .elf,$(RP2040_TESTS))): $(RP2040_DIR)/%.elf: tests/rp2040/%.c $(RP2040_DIR)/standin.o tests/rp2040/sdk/memmap.ld $(HEADERS) $(PORTS) $(RP2040_SDK_HDR)
 	$(RP2040_CC) $(WARN) $(RP2040_INC) $< $(RP2040_DIR)/standin.o $(RP2040_LDFLAGS) -o $@
 
@@ -74,7 +74,7 @@ rp2040: $(addprefix $(RP2040_DIR)/,$(addsuffix .elf,$(RP2040_EXAMPLES))) $(RP204
 	@arm-none-eabi-size $(filter %.elf,$^)
 
 # every example also runs against its timeline on the virtual clock ($(BUILD)/virtual/<name>)
-test-rp2040: $(addprefix $(RP2040_DIR)/,$(addsuffix .bin,$(RP2040_EXAMPLES) edges long_sleep dualcore dualring floats storm blink2_tick16 bootrom)) \
+test-rp2040: $(addprefix $(RP2040_DIR)/,$(addsuffix .bin,$(RP2040_EXAMPLES) edges long_sleep dualcore dualring floats storm pin_assert blink2_tick16 bootrom)) \
              $(RP2040_DIR)/port_cxx11.o $(RP2040_DIR)/port_cxx17.o \
              $(addprefix $(BUILD)/virtual/,$(RP2040_EXAMPLES))
 	@echo "== RP2040 port in rp2040js"

@@ -319,13 +319,19 @@ void coop_pin_output(coop_pin_t pin, bool value)
     gpio_set_dir(pin, GPIO_OUT);
 }
 
+/* Writing a pin that is not an output asserts, as on every port (the SIO
+ * would only latch the level for a later coop_pin_output). */
 void coop_pin_write(coop_pin_t pin, bool value)
 {
+    COOP_ASSERT(gpio_get_dir(pin) != 0,
+                "coop_pin_write: the pin is not an output (call coop_pin_output first)");
     gpio_put(pin, value); /* SIO set/clear registers: no read-modify-write */
 }
 
 void coop_pin_toggle(coop_pin_t pin)
 {
+    COOP_ASSERT(gpio_get_dir(pin) != 0,
+                "coop_pin_toggle: the pin is not an output (call coop_pin_output first)");
     gpio_xor_mask(1u << pin);
 }
 

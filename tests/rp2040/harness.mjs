@@ -553,6 +553,20 @@ function modeFloats() {
   check(size >> 8 >= 32 && (size & 0xff) >= 32, `the tables' size bytes: SF ${size >> 8}, SD ${size & 0xff} entries (>= 32, as the SDK asserts)`);
 }
 
+// pin_assert.c: outputs written and toggled with no assert, then a write to
+// an input panics with the port's message.
+function modePinAssert() {
+  watch(LED1);
+  runUntil(START + 200 * MS);
+  const e = pinEdges(LED1);
+  check(uart.includes('outputs written') && e.length >= 2,
+    `LED1 written and toggled (${e.length} edges), "outputs written" printed`);
+  check(stopped !== null && stopped.code === 2 &&
+    uart.includes('coop_pin_write: the pin is not an output (call coop_pin_output first)'),
+    `writing an input panics with the message (${stopped ? `bkpt ${stopped.code}` : 'still running'}, UART ${JSON.stringify(uart.slice(-160))})`);
+  check(!uart.includes('input written'), 'the write to the input did not return');
+}
+
 function modeLongSleep() {
   watch(LED1);
   runUntil(START + 7000000 * MS);
@@ -809,7 +823,8 @@ function modeTwin(script, virtualLog) {
 }
 
 const modes = { blink1: () => modeBlink(false), blink2: () => modeBlink(true), debounced_counter: modeDebounced,
-  irq_alert: modeIrqAlert, edges: modeEdges, storm: modeStorm, long_sleep: modeLongSleep, floats: modeFloats };
+  irq_alert: modeIrqAlert, edges: modeEdges, storm: modeStorm, long_sleep: modeLongSleep, floats: modeFloats,
+  pin_assert: modePinAssert };
 if (modeArg === 'twin') modes[mode] = () => modeTwin(extra[1], extra[2]);
 if (modeArg === 'dualcore') modes[mode] = () => modeDualcore(extra[0]);
 if (modeArg === 'dualring') modes[mode] = () => modeDualring(extra[0]);

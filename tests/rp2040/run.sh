@@ -33,13 +33,13 @@ if [ "${1:-}" = bench ]; then
   printf '%-40s %8d %8d\n' "tests/rp2040/empty.c (startup only)" "$f0" "$r0"
   for elf in "$DIR"/*.elf; do
     ex=$(basename "$elf" .elf)
-    case "$ex" in bootrom|edges|storm|empty|long_sleep|dualcore|dualring|floats|blink2_tick16) continue ;; esac
+    case "$ex" in bootrom|edges|storm|empty|long_sleep|dualcore|dualring|floats|pin_assert|blink2_tick16) continue ;; esac
     read -r f r < <(sizes "$DIR/$ex.elf")
     printf '%-40s %8d %8d   %6d / %d\n' "examples/$ex" "$f" "$r" $((f - f0)) $((r - r0))
   done
   echo "(flash: .text + .rodata + .data, without the 256-B boot2 area; RAM: .data + .bss, the stack not counted;"
   echo " arm-none-eabi-size -A $DIR/<example>.elf. The stand-in's own GPIO/IRQ/UART code and small printf are"
-  echo " in the examples' share; with the real pico-sdk the floor is larger (runtime, clocks, stdio): see README)"
+  echo " in the examples' share; with the real pico-sdk the floor is larger (runtime, clocks, stdio): see docs/benchmarks.md)"
   exit 0
 fi
 
@@ -96,6 +96,8 @@ run edges edges "$(TIMG edges)"
 run storm storm "$(TIMG storm)"
 # float and double maths, and the boot ROM's float tables called as the SDK does
 run floats floats "$(TIMG floats)"
+# coop_pin_write on a pin that is not an output: the port's assert, as on every port
+run pin_assert pin_assert "$(TIMG pin_assert)"
 # a second core (the harness adds it) sets a flag and a counter: SEV wakes the loop
 entry=0x$(arm-none-eabi-nm "$(TIMG dualcore | sed 's/\.bin$/.elf/')" | awk '$3 == "core1_main" { print $1 }')
 run dualcore dualcore "$(TIMG dualcore)" "$entry"
