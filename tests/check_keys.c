@@ -903,7 +903,7 @@ START_TEST(test_edges_irq)
 {
     static const struct step s[] = { { 100, 0, 1 }, { 200, 0, 0 }, { 300, 0, 1 },
                                      { 300, 0, 0 }, { 300, 0, 1 }, { 400, 0, 0 } };
-    static const uint8_t modes[3] = { COOP_EDGES_RISE, COOP_EDGES_FALL, COOP_EDGES_BOTH };
+    static const uint8_t modes[3] = { COOP_EDGE_RISING, COOP_EDGE_FALLING, COOP_EDGE_BOTH };
     static const coop_count_t total[3] = { 3, 3, 6 };
     static const uint32_t wakes[3][4] = { { 100, 300 }, { 200, 300, 400 },
                                           { 100, 200, 300, 400 } };

@@ -12,7 +12,7 @@
  *                   adds it to the running total and prints both
  *
  *   guide (CircuitPython)                     here (C, coop)
- *   countio.Counter(pin, edge=Edge.FALL)      coop_edges_init(&edges, COOP_EDGES_FALL)
+ *   countio.Counter(pin, edge=Edge.FALL)      coop_edges_init(&edges, COOP_EDGE_FALLING)
  *     (the interrupt is inside countio)       coop_pin_on_edge(pin, COOP_EDGE_FALLING, button_isr)
  *   if interrupt.count > 0:                   AWAIT_EDGES(&edges)
  *       interrupt.count = 0                   n = coop_edges_take(&edges)
@@ -90,7 +90,7 @@ int main(void)
     coop_board_demo_script(DEMO_SCRIPT);
     coop_pin_output(BOARD_LED1, false);
     coop_pin_input(BOARD_BUTTON1, COOP_PULL_UP);
-    coop_edges_init(&edges, COOP_EDGES_FALL); /* before the interrupt can fire */
+    coop_edges_init(&edges, COOP_EDGE_FALLING); /* before the interrupt can fire */
     if (coop_pin_on_edge(BOARD_BUTTON1, COOP_EDGE_FALLING, button_isr) != COOP_OK) {
         coop_board_printf("BUTTON1 cannot interrupt on this board");
         return 1;

@@ -75,7 +75,7 @@ typedef COOP_PIN_TYPE coop_pin_t;
 
 enum { COOP_PULL_NONE, COOP_PULL_UP, COOP_PULL_DOWN };
 
-/* coop_pin_on_edge's edges (the values of keys.h's COOP_EDGES_RISE/FALL/BOTH). */
+/* Edges: coop_pin_on_edge's and coop_edges_init's (keys.h). */
 enum { COOP_EDGE_RISING = 1, COOP_EDGE_FALLING = 2, COOP_EDGE_BOTH = 3 };
 
 /* A pin's edge interrupt handler: `level` is the pin's level after the edge. */

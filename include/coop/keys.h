@@ -87,8 +87,8 @@
  * Times are given in ms and kept in ticks, at most COOP_KEYS_MAX_TICKS (32767)
  * each. Times of the queue are coop_tick_t and wrap like every tick.
  *
- * EDGE COUNTER (countio.Counter): coop_edges_init(&e, COOP_EDGES_RISE /
- * COOP_EDGES_FALL / COOP_EDGES_BOTH); the ISR calls coop_edges_report(&e,
+ * EDGE COUNTER (countio.Counter): coop_edges_init(&e, COOP_EDGE_RISING /
+ * COOP_EDGE_FALLING / COOP_EDGE_BOTH); the ISR calls coop_edges_report(&e,
  * level) with the pin's new level (@isr_ok); a task AWAIT_EDGES(&e), then
  * n = coop_edges_take(&e) reads and clears. Built on coop_counter_t (irq.h):
  * saturates at COOP_COUNT_MAX and counts the excess in coop_edges_overflows.
@@ -185,7 +185,10 @@ typedef struct coop_keys_task {
 } coop_keys_task_t;
 
 /* coop_edges_init's mode: which edges count. */
-enum { COOP_EDGES_RISE = 1, COOP_EDGES_FALL = 2, COOP_EDGES_BOTH = 3 };
+/* Which edges count: board.h's COOP_EDGE_RISING, COOP_EDGE_FALLING or
+ * COOP_EDGE_BOTH, the names coop_pin_on_edge takes. COOP_EDGES_RISE/FALL/BOTH
+ * are their old names, kept so that existing code builds. */
+enum { COOP_EDGES_RISE = COOP_EDGE_RISING, COOP_EDGES_FALL = COOP_EDGE_FALLING, COOP_EDGES_BOTH = COOP_EDGE_BOTH };
 
 typedef struct coop_edges {
     coop_counter_t counter;
@@ -358,7 +361,7 @@ static inline coop_keys_bits_t coop_keys_read_pins(const void *arg, uint8_t nkey
 /* ---------------------------------------------------------------- edges */
 
 /* Prepare an edge counter (before enabling its interrupt): count 0; mode
- * COOP_EDGES_RISE, COOP_EDGES_FALL or COOP_EDGES_BOTH. COOP_OK or
+ * COOP_EDGE_RISING, COOP_EDGE_FALLING or COOP_EDGE_BOTH. COOP_OK or
  * COOP_EINVAL (NULL, another mode). */
 int coop_edges_init(coop_edges_t *edges, uint8_t mode);
 
@@ -366,7 +369,7 @@ int coop_edges_init(coop_edges_t *edges, uint8_t mode);
  * falling one). Counted, and the waiter woken, if the mode counts it. */
 COOP_PRIV_ISR_INLINE void coop_edges_report(coop_edges_t *edges, bool level)
 {
-    if ((edges->mode & (level ? COOP_EDGES_RISE : COOP_EDGES_FALL)) != 0)
+    if ((edges->mode & (level ? COOP_EDGE_RISING : COOP_EDGE_FALLING)) != 0)
         coop_counter_add(&edges->counter, 1);
 }
 
@@ -803,9 +806,9 @@ void coop_keys_clear(coop_keys_t *keys)
 
 int coop_edges_init(coop_edges_t *edges, uint8_t mode)
 {
-    bool ok = edges != NULL && mode >= COOP_EDGES_RISE && mode <= COOP_EDGES_BOTH;
+    bool ok = edges != NULL && mode >= COOP_EDGE_RISING && mode <= COOP_EDGE_BOTH;
     COOP_PRIV_REFUSE(!ok, COOP_EINVAL,
-                     "coop_edges_init: need edges and COOP_EDGES_RISE, _FALL or _BOTH");
+                     "coop_edges_init: need edges and COOP_EDGE_RISING, _FALLING or _BOTH");
     coop_counter_init(&edges->counter);
     edges->mode = mode;
     return COOP_OK;

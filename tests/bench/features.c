@@ -194,7 +194,7 @@ static coop_keys_event_t kev;
 static coop_edges_t edges;
 PROBE_ISR() { coop_edges_report(&edges, probe_irq_level()); }
 #define T1_INIT                                        \
-    (void)coop_edges_init(&edges, COOP_EDGES_FALL);    \
+    (void)coop_edges_init(&edges, COOP_EDGE_FALLING);    \
     (void)probe_irq_on();
 #define T2_BODY                                        \
     AWAIT_EDGES(&edges);                               \
