@@ -375,14 +375,28 @@ COOP_PRIV_AVR_PIN_FN void coop_pin_output(coop_pin_t pin, bool value)
     coop_priv_avr_bit(r + 1, mask, true);
 }
 
+/* On an input, PORTx is the pull-up: writing it would switch the pull-up
+ * silently. Like the other ports, assert and leave the pin as it is. */
 COOP_PRIV_AVR_PIN_FN void coop_pin_write(coop_pin_t pin, bool value)
 {
-    coop_priv_avr_bit(coop_priv_avr_regs(pin) + 2, (uint8_t)_BV(pin & 7), value);
+    volatile uint8_t *r = coop_priv_avr_regs(pin);
+    uint8_t mask = (uint8_t)_BV(pin & 7);
+    if (!(r[1] & mask)) {
+        COOP_ASSERT(0, "coop_pin_write: the pin is not an output (call coop_pin_output first)");
+        return;
+    }
+    coop_priv_avr_bit(r + 2, mask, value);
 }
 
 void coop_pin_toggle(coop_pin_t pin)
 {
-    *coop_priv_avr_regs(pin) = (uint8_t)_BV(pin & 7); /* writing 1 to PINx toggles PORTx */
+    volatile uint8_t *r = coop_priv_avr_regs(pin);
+    uint8_t mask = (uint8_t)_BV(pin & 7);
+    if (!(r[1] & mask)) {
+        COOP_ASSERT(0, "coop_pin_toggle: the pin is not an output (call coop_pin_output first)");
+        return;
+    }
+    *r = mask; /* writing 1 to PINx toggles PORTx */
 }
 
 COOP_PRIV_AVR_PIN_FN void coop_pin_input(coop_pin_t pin, int pull)

@@ -1,19 +1,33 @@
 #!/usr/bin/env bash
-# tests/arduino/run.sh - coop in an Arduino IDE sketch folder (make test-arduino).
+# tests/arduino/run.sh - coop as an Arduino library (make test-arduino).
 #
-# Builds tests/arduino/coop_blink2 (examples/blink2 as a sketch) the way the
-# Arduino IDE does: a sketch folder with coop copied into it (avr.h and
-# coop.h at the top, coop/*.h in coop/), compiled by arduino-builder (the
-# IDE's builder) with Debian's official AVR core for an Uno (16 MHz
-# atmega328p). Then checks:
-#   - the sketch and coop's headers compile without a warning under the
-#     core's C++ flags with -warnings all (-Wall -Wextra, gnu++11);
-#   - the vectors: coop's tick is TIMER2_COMPA, the core keeps TIMER0_OVF
-#     (millis), nobody took TIMER0_COMPA;
-#   - in simavr (tests/avr/harness.c, mode blink2): LED edges on PB5/PB4
-#     exact to the tick, "done" on the UART (the sketch prints it only if
-#     millis() kept time next to coop's clock), the CPU asleep > 95 %.
-# Prints avr-size of the Arduino build. Everything under build/arduino.
+# Generates the library the way `make arduino-lib` does (arduino/mklib.sh)
+# into build/arduino/libraries/coop, a sketchbook's libraries/ folder, then
+#   - checks its metadata: library.properties has every field of the 1.5
+#     library format (name, version, author, maintainer, sentence,
+#     paragraph, category, url, architectures; includes), the version is
+#     VERSION's, the category is one the IDE knows, `includes` names a
+#     header at src/'s root, and every header there is coop-prefixed (no
+#     bare avr.h); keywords.txt lines are NAME<TAB>KIND with a kind the IDE
+#     knows and a name that exists in the library's headers; every
+#     examples/<Name>/ holds <Name>.ino, and the four guide programs are
+#     there (Blink1, Blink2, IntervalButtons, PressAlert);
+#   - builds every example the way the IDE does: arduino-builder (the IDE's
+#     builder) with -libraries, Debian's official AVR core for an Uno (16 MHz
+#     atmega328p), -warnings all; the builder must take coop from that
+#     libraries/ folder, and no warning may come from the sketch or coop's
+#     headers (avr-g++ -std=gnu++11 -Wall -Wextra);
+#   - the vectors of each: coop's tick is TIMER2_COMPA, the core keeps
+#     TIMER0_OVF (millis), nobody took TIMER0_COMPA;
+#   - other boards (architectures=avr): Blink2 builds for the Mega; for the
+#     Leonardo (ATmega32U4) it stops at coop_arduino.h's #error, alone;
+#   - in simavr (tests/avr/harness.c), Blink2 in mode blink2: LED edges on
+#     PB5/PB4 exact to the tick, "done" on the UART (the sketch prints it only
+#     if millis() kept time next to coop's clock), the CPU asleep > 95 %;
+#     and the other guide programs in their harness modes, which check the
+#     same edges, presses and lines as for the C twins (blink1, buttons,
+#     press_alert).
+# Prints avr-size of each build. Everything under build/arduino.
 # With CI=true a missing tool is a failure, otherwise the test is skipped.
 #
 # Paths of the Debian packages (arduino-core-avr, arduino-builder), each one
@@ -25,10 +39,12 @@ cd "$(dirname "$0")/../.."
 
 BUILD=${BUILD:-build}
 OUT=$BUILD/arduino
-SKETCH_NAME=coop_blink2
+LIB=$OUT/libraries/coop
 HARNESS_SRC=${HARNESS_SRC:-tests/avr/harness.c}
 ARDUINO_HARDWARE=${ARDUINO_HARDWARE:-/usr/share/arduino/hardware}
 ARDUINO_BUILDER_PLATFORM=${ARDUINO_BUILDER_PLATFORM:-/usr/share/arduino-builder}
+# examples that must exist, and the harness mode each runs in (- : build only)
+GUIDE_EXAMPLES="Blink1:blink1 Blink2:blink2 IntervalButtons:buttons PressAlert:press_alert"
 
 missing() {
   if [ "${CI:-}" = true ]; then
@@ -58,15 +74,87 @@ t0=$(date +%s)
 ok()   { passed=$((passed + 1)); echo "  ok   $*"; }
 fail() { failed=$((failed + 1)); echo "  FAIL $*"; }
 
-echo "== coop in an Arduino IDE sketch folder: arduino-builder, arduino:avr:uno, simavr"
+echo "== coop as an Arduino library: metadata, every example by arduino-builder (arduino:avr:uno), simavr"
 
-# -------------------------------------------------------------- sketch folder
+# -------------------------------------------------------------- the library
 rm -rf "$OUT"
-mkdir -p "$OUT/$SKETCH_NAME/coop" "$OUT/build"
-cp "tests/arduino/$SKETCH_NAME/$SKETCH_NAME.ino" include/coop.h ports/avr.h "$OUT/$SKETCH_NAME/"
-cp include/coop/*.h "$OUT/$SKETCH_NAME/coop/"
+mkdir -p "$OUT/libraries"
+bash arduino/mklib.sh "$LIB" >/dev/null
 ABS_OUT=$(cd "$OUT" && pwd) # arduino-builder wants absolute paths
 
+# library.properties: key=value lines; every field of the 1.5 format
+problems=()
+prop() { sed -n "s/^$1=//p" "$LIB/library.properties" | head -1; }
+for key in name version author maintainer sentence paragraph category url architectures includes; do
+  if ! grep -q "^$key=" "$LIB/library.properties"; then
+    problems+=("no $key")
+  elif [ -z "$(prop "$key")" ] && [ "$key" != url ]; then
+    problems+=("$key is empty")
+  fi
+done
+[ "$(prop name)" = coop ] || problems+=("name is '$(prop name)', the folder is coop")
+[ "$(prop version)" = "$(tr -d ' \n' <VERSION)" ] || problems+=("version '$(prop version)' is not VERSION's ($(tr -d ' \n' <VERSION))")
+case "$(prop category)" in
+  Display | Communication | "Signal Input/Output" | Sensors | "Device Control" | Timing | "Data Storage" | \
+  "Data Processing" | Other) ;;
+  *) problems+=("category '$(prop category)' is not one of the IDE's") ;;
+esac
+for h in $(prop includes | tr ',' ' '); do
+  [ -f "$LIB/src/$h" ] || problems+=("includes names $h, which is not in src/")
+done
+for h in "$LIB"/src/*.h; do
+  case $(basename "$h") in coop*.h) ;; *) problems+=("src/$(basename "$h"): not coop-prefixed, may collide") ;; esac
+done
+if [ ${#problems[@]} -eq 0 ]; then
+  url=$(prop url)
+  ok "library.properties: coop $(prop version), every 1.5 field, includes=$(prop includes)${url:+, url $url}${url:- (url empty: COOP_URL=... make arduino-lib fills it in)}"
+else
+  fail "library.properties: $(IFS=';'; echo "${problems[*]}")"
+fi
+
+# keywords.txt: NAME<TAB>KIND[<TAB>REF]; the names must exist in the headers
+problems=()
+n=0
+while IFS= read -r line; do
+  case $line in '' | '#'*) continue ;; esac
+  n=$((n + 1))
+  word=${line%%$'\t'*}
+  rest=${line#*$'\t'}
+  kind=${rest%%$'\t'*}
+  if [ "$word" = "$line" ] || [[ "$word" =~ [[:space:]] ]]; then
+    problems+=("'$line': not NAME<TAB>KIND"); continue
+  fi
+  case $kind in KEYWORD1 | KEYWORD2 | KEYWORD3 | LITERAL1 | LITERAL2) ;; *) problems+=("$word: kind '$kind'") ;; esac
+  grep -rqw -- "$word" "$LIB/src" || problems+=("$word: in no header of the library")
+done <"$LIB/keywords.txt"
+if [ ${#problems[@]} -eq 0 ] && [ "$n" -gt 0 ]; then
+  ok "keywords.txt: $n names, each NAME<TAB>KIND and found in src/"
+else
+  fail "keywords.txt ($n names): $(IFS=';'; echo "${problems[*]}")"
+fi
+
+# examples/<Name>/<Name>.ino, and the guide programs among them
+problems=()
+examples=()
+for d in "$LIB"/examples/*/; do
+  d=${d%/}
+  name=$(basename "$d")
+  if [ -f "$d/$name.ino" ]; then
+    examples+=("$name")
+  else
+    problems+=("examples/$name holds no $name.ino ($(cd "$d" && ls | tr '\n' ' '))")
+  fi
+done
+for g in $GUIDE_EXAMPLES; do
+  [ -f "$LIB/examples/${g%%:*}/${g%%:*}.ino" ] || problems+=("no example ${g%%:*}")
+done
+if [ ${#problems[@]} -eq 0 ]; then
+  ok "examples: ${examples[*]}, each examples/<Name>/<Name>.ino"
+else
+  fail "examples: $(IFS=';'; echo "${problems[*]}")"
+fi
+
+# -------------------------------------------------------------- arduino-builder
 # Debian 12's arduino-core-avr (1.8.7) does not compile with Debian 12's
 # avr-gcc 5.4: WString.cpp uses DECIMAL_DIG, which gcc 5's <float.h> defines
 # for C99 but not for C++11. Give it the compiler's own value, only if needed.
@@ -78,38 +166,67 @@ if printf '#include <float.h>\nint d = DECIMAL_DIG;\n' |
   prefs=(-prefs=compiler.cpp.extra_flags=-DDECIMAL_DIG=__DECIMAL_DIG__)
 fi
 
-builder=(arduino-builder -compile -hardware "$ARDUINO_HARDWARE" -hardware "$ARDUINO_BUILDER_PLATFORM"
-         -tools "$ARDUINO_BUILDER_PLATFORM" -fqbn arduino:avr:uno -warnings all -verbose
-         ${prefs[@]+"${prefs[@]}"} -build-path "$ABS_OUT/build" "$ABS_OUT/$SKETCH_NAME")
-echo "  ${builder[*]}"
-ELF=$OUT/build/$SKETCH_NAME.ino.elf
-if timeout 300 ${one_cpu[@]+"${one_cpu[@]}"} "${builder[@]}" >"$OUT/build.log" 2>&1 && [ -f "$ELF" ]; then
-  ok "arduino-builder built the sketch ($OUT/build.log)"
-else
-  fail "arduino-builder failed: $OUT/build.log"
-  sed 's/^/    /' "$OUT/build.log" | grep -v '^    "/' | tail -30
-  echo "test-arduino: $passed passed, $failed failed"
-  exit 1
-fi
-
-# Warnings from anything but the core's own files (its new.cpp has some):
-# the sketch, avr.h, coop.h and coop/*.h, and the LTO link.
-ours=$(grep -E 'warning:' "$OUT/build.log" | grep -vF "$ARDUINO_HARDWARE/" || true)
-if [ -z "$ours" ] && grep -q -- '-Wall -Wextra -std=gnu++11' "$OUT/build.log" &&
-   grep -q -- "$SKETCH_NAME.ino.cpp\" -o" "$OUT/build.log"; then
-  ok "no warning from the sketch or coop's headers (avr-g++ -std=gnu++11 -Wall -Wextra -fpermissive -flto)"
-else
-  fail "warnings from the sketch or coop (or the sketch was not compiled with -Wall -Wextra):"
-  printf '%s\n' "$ours" | sed 's/^/    /'
-fi
-
-# Vectors: coop's tick on Timer2, the core's millis() on Timer0's overflow.
-vectors=$(avr-nm "$ELF" | awk '$2 == "T" && $3 ~ /^__vector_[0-9]+$/ { print $3 }' | sort -V | tr '\n' ' ' | sed 's/ $//')
 has() { case " $vectors " in *" $1 "*) return 0 ;; esac; return 1; }
-if has __vector_7 && has __vector_16 && ! has __vector_14; then
-  ok "vectors: TIMER2_COMPA (coop's tick) and TIMER0_OVF (millis) defined, TIMER0_COMPA free ($vectors)"
-else
-  fail "vectors: want __vector_7 (TIMER2_COMPA) and __vector_16 (TIMER0_OVF), not __vector_14 (got: $vectors)"
+mkdir -p "$OUT/core-cache" # the core is compiled once, for the first example
+built=()
+for ex in ${examples[@]+"${examples[@]}"}; do
+  mkdir -p "$OUT/build/$ex"
+  builder=(arduino-builder -compile -hardware "$ARDUINO_HARDWARE" -hardware "$ARDUINO_BUILDER_PLATFORM"
+           -tools "$ARDUINO_BUILDER_PLATFORM" -libraries "$ABS_OUT/libraries" -fqbn arduino:avr:uno
+           -warnings all -verbose ${prefs[@]+"${prefs[@]}"} -build-cache "$ABS_OUT/core-cache"
+           -build-path "$ABS_OUT/build/$ex" "$ABS_OUT/libraries/coop/examples/$ex")
+  [ "$ex" = "${examples[0]}" ] && echo "  ${builder[*]}"
+  log=$OUT/build/$ex.log
+  elf=$OUT/build/$ex/$ex.ino.elf
+  if ! timeout 600 ${one_cpu[@]+"${one_cpu[@]}"} "${builder[@]}" >"$log" 2>&1 || [ ! -f "$elf" ]; then
+    fail "$ex: arduino-builder failed: $log"
+    sed 's/^/    /' "$log" | grep -v '^    "/' | tail -30
+    continue
+  fi
+  built+=("$ex")
+  # Warnings from anything but the core's own files (its new.cpp has some):
+  # the sketch, coop's headers, and the LTO link.
+  ours=$(grep -E 'warning:' "$log" | grep -vF "$ARDUINO_HARDWARE/" || true)
+  if [ -z "$ours" ] && grep -q -- '-Wall -Wextra -std=gnu++11' "$log" && grep -q -- "$ex.ino.cpp\" -o" "$log" &&
+     grep -q "Using library coop at version $(prop version) in folder: $ABS_OUT/libraries/coop" "$log"; then
+    ok "$ex: built with coop from libraries/, no warning from the sketch or coop (-Wall -Wextra, gnu++11)"
+  else
+    fail "$ex: warnings from the sketch or coop, or not compiled with -Wall -Wextra, or coop not taken from libraries/ ($log):"
+    printf '%s\n' "$ours" | sed 's/^/    /'
+  fi
+  # Vectors: coop's tick on Timer2, the core's millis() on Timer0's overflow.
+  vectors=$(avr-nm "$elf" | awk '$2 == "T" && $3 ~ /^__vector_[0-9]+$/ { print $3 }' | sort -V | tr '\n' ' ' | sed 's/ $//')
+  if has __vector_7 && has __vector_16 && ! has __vector_14; then
+    ok "$ex: vectors: TIMER2_COMPA (coop's tick) and TIMER0_OVF (millis) defined, TIMER0_COMPA free ($vectors)"
+  else
+    fail "$ex: vectors: want __vector_7 (TIMER2_COMPA) and __vector_16 (TIMER0_OVF), not __vector_14 (got: $vectors)"
+  fi
+done
+
+# architectures=avr covers every AVR board: the Mega (ATmega2560) must build;
+# a chip the port cannot serve must stop at coop_arduino.h's #error (the
+# Leonardo's ATmega32U4 has no Timer2, no USART0), not deep in the port.
+if [ -f "$LIB/examples/Blink2/Blink2.ino" ]; then
+  for fq in arduino:avr:mega:cpu=atmega2560 arduino:avr:leonardo; do
+    board=$(echo "$fq" | cut -d: -f3)
+    mkdir -p "$OUT/board/$board"
+    log=$OUT/board/$board.log
+    timeout 600 ${one_cpu[@]+"${one_cpu[@]}"} arduino-builder -compile -hardware "$ARDUINO_HARDWARE" \
+      -hardware "$ARDUINO_BUILDER_PLATFORM" -tools "$ARDUINO_BUILDER_PLATFORM" -libraries "$ABS_OUT/libraries" \
+      -fqbn "$fq" -warnings all ${prefs[@]+"${prefs[@]}"} -build-path "$ABS_OUT/board/$board" \
+      "$ABS_OUT/libraries/coop/examples/Blink2" >"$log" 2>&1 && rc=0 || rc=$?
+    errors=$(grep -E 'error:' "$log" || true)
+    if [ "$board" = mega ] && [ "$rc" = 0 ] && [ -f "$OUT/board/$board/Blink2.ino.elf" ] &&
+       ! grep -E 'warning:' "$log" | grep -qvF "$ARDUINO_HARDWARE/"; then
+      ok "Blink2 builds for $fq, no warning from the sketch or coop"
+    elif [ "$board" = leonardo ] && [ "$rc" != 0 ] && [ "$(printf '%s\n' "$errors" | grep -c .)" = 1 ] &&
+         printf '%s\n' "$errors" | grep -q 'coop_arduino.h:.*error: #error "coop_arduino.h: coop.s AVR port needs Timer2'; then
+      ok "Blink2 for $fq stops at coop_arduino.h's #error alone (ATmega32U4: no Timer2, no USART0)"
+    else
+      fail "Blink2 for $fq (exit $rc; $log):"
+      printf '%s\n' "$errors" | head -5 | sed 's/^/    /'
+    fi
+  done
 fi
 
 # -------------------------------------------------------------- simavr
@@ -123,20 +240,28 @@ if ! timeout 120 gcc -std=c99 -O2 -Wall -Wextra -Wpedantic -Werror -Wundef -Wsha
   echo "test-arduino: $passed passed, $failed failed"
   exit 1
 fi
-if timeout 120 "$OUT/harness" blink2 "$ELF" >"$OUT/blink2.log" 2>&1; then
-  ok "simavr, harness mode blink2 ($OUT/blink2.log):"
-  grep -E '^(ok|FAIL)' "$OUT/blink2.log" | sed 's/^/    /'
-else
-  rc=$?
-  [ "$rc" = 124 ] && echo "    (the harness timed out after 120 s)"
-  fail "simavr, harness mode blink2 (exit $rc):"
-  sed 's/^/    /' "$OUT/blink2.log"
-fi
+for g in $GUIDE_EXAMPLES; do
+  ex=${g%%:*}; mode=${g##*:}
+  elf=$OUT/build/$ex/$ex.ino.elf
+  [ -f "$elf" ] || continue # its build failed above
+  if timeout 120 "$OUT/harness" "$mode" "$elf" >"$OUT/$ex.sim.log" 2>&1; then
+    ok "$ex in simavr, harness mode $mode ($OUT/$ex.sim.log):"
+    grep -E '^(ok|FAIL)' "$OUT/$ex.sim.log" | sed 's/^/    /'
+  else
+    rc=$?
+    [ "$rc" = 124 ] && echo "    (the harness timed out after 120 s)"
+    fail "$ex in simavr, harness mode $mode (exit $rc):"
+    sed 's/^/    /' "$OUT/$ex.sim.log"
+  fi
+done
 
 # -------------------------------------------------------------- sizes
-echo "  size: the Arduino build (core: init(), millis ISR, Serial) against examples/blink2 (avr-gcc -Os -flto, no core)"
+echo "  size: the Arduino builds (core: init(), millis ISR, Serial) against examples/blink2 (avr-gcc -Os -flto, no core)"
 {
-  avr-size "$ELF" | awk -v n="arduino $SKETCH_NAME (arduino:avr:uno)" 'NR==2{printf "    %-44s text %6d  data %4d  bss %4d\n", n, $1, $2, $3}'
+  for ex in ${built[@]+"${built[@]}"}; do
+    avr-size "$OUT/build/$ex/$ex.ino.elf" | awk -v n="arduino $ex (arduino:avr:uno)" \
+      'NR==2{printf "    %-44s text %6d  data %4d  bss %4d\n", n, $1, $2, $3}'
+  done
   if [ -f "$BUILD/avr-test/blink2.elf" ]; then
     avr-size "$BUILD/avr-test/blink2.elf" | awk -v n="examples/blink2 ($BUILD/avr-test)" 'NR==2{printf "    %-44s text %6d  data %4d  bss %4d\n", n, $1, $2, $3}'
   fi

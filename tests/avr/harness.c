@@ -25,7 +25,8 @@
  *                    16-bit wrap: chained 40 s sleeps and a blinker exact
  *   latency1/3       tests/avr/latency.c (a flag; a flag, counter and ring):
  *                    INT0 edge -> task cycles, min/median/p99/max
- *   unit             tests/avr/unit.c: parses "N passed, M failed"
+ *   unit             tests/avr/unit.c, tests/avr/pins.c: parses "N passed,
+ *                    M failed"
  *   bench            tests/avr/bench.c: cycles between GPIOR0 markers, and
  *                    from an INT0 edge to the task's first instruction
  * Prints "ok ..." / "FAIL ..." lines (and "bench ..." rows); exits 1 on any

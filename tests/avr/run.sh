@@ -29,6 +29,9 @@ done
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/storm.c -o "$BUILD/storm.elf"
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/wrap.c -o "$BUILD/wrap.elf"
 "${AVRCC[@]}" "${MMCU[@]}" tests/avr/keys.c -o "$BUILD/keys.elf"
+# pins.c checks that the assert it sees is coop_pin_write's: its line in avr.h
+write_assert_line=$(grep -n '"coop_pin_write: the pin is not an output' ports/avr.h | cut -d: -f1)
+"${AVRCC[@]}" "${MMCU[@]}" -DWRITE_ASSERT_LINE="${write_assert_line:-0}" tests/avr/pins.c -o "$BUILD/pins.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DBUSY tests/avr/keys.c -o "$BUILD/keys-busy.elf"
 "${AVRCC[@]}" "${MMCU[@]}" -DCOOP_TICK_BITS=16 -DCOOP_WHEEL_SLOT_BITS=2 -DCOOP_WHEEL_LEVELS=8 \
     -DCOOP_VIRTUAL_PINS=8 tests/avr/unit.c -o "$BUILD/unit-16.elf"
@@ -87,7 +90,7 @@ runit() { # mode elf
     failed=$((failed + 1)); sed 's/^/  /' "$BUILD/$1.$(basename "$2" .elf).log"
   fi
 }
-echo "== AVR in simavr: examples (LED edges, UART, sleep), stress, storms, the tick wrap, keys, unit tests"
+echo "== AVR in simavr: examples (LED edges, UART, sleep), stress, storms, the tick wrap, keys, pin asserts, unit tests"
 runit blink1 "$BUILD/blink1.elf"
 runit blink2 "$BUILD/blink2.elf"
 runit buttons "$BUILD/interval_buttons.elf"
@@ -98,6 +101,7 @@ runit storm "$BUILD/storm.elf"
 runit wrap "$BUILD/wrap.elf"
 runit keys "$BUILD/keys.elf"
 runit keys_busy "$BUILD/keys-busy.elf"
+runit unit "$BUILD/pins.elf"
 runit unit "$BUILD/unit-16.elf"
 runit unit "$BUILD/unit-16-list.elf"
 runit unit "$BUILD/unit-32-goto.elf"
