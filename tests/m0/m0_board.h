@@ -84,18 +84,26 @@ void coop_board_demo_script(const char *script)
 }
 
 #ifndef M0_MACHINE_MPS2
-void coop_pin_output(coop_pin_t pin, bool value)
-{
-    coop_pin_write(pin, value);
-    M0_GPIO_PIN_CNF(pin) = 1u; /* output, input buffer connected */
-}
-
-void coop_pin_write(coop_pin_t pin, bool value)
+static void m0_pin_set(coop_pin_t pin, bool value)
 {
     if (value)
         M0_GPIO_OUTSET = 1u << pin;
     else
         M0_GPIO_OUTCLR = 1u << pin;
+}
+
+void coop_pin_output(coop_pin_t pin, bool value)
+{
+    m0_pin_set(pin, value); /* the level first: no glitch when it turns output */
+    M0_GPIO_PIN_CNF(pin) = 1u; /* output, input buffer connected */
+}
+
+/* Writing a pin that is not an output asserts, as on every port. */
+void coop_pin_write(coop_pin_t pin, bool value)
+{
+    COOP_ASSERT(M0_GPIO_PIN_CNF(pin) & 1u,
+                "coop_pin_write: the pin is not an output (call coop_pin_output first)");
+    m0_pin_set(pin, value);
 }
 
 void coop_pin_toggle(coop_pin_t pin)
@@ -124,7 +132,10 @@ void coop_pin_output(coop_pin_t pin, bool value)
 
 void coop_pin_write(coop_pin_t pin, bool value)
 {
-    uint32_t s = coop_priv_cortex_m_irq_save();
+    uint32_t s;
+    COOP_ASSERT(pin <= BOARD_LED2,
+                "coop_pin_write: the pin is not an output (only the LEDs are outputs on this board)");
+    s = coop_priv_cortex_m_irq_save();
     if (pin <= BOARD_LED2)
         M0_FPGAIO_LED = value ? M0_FPGAIO_LED | 1u << pin : M0_FPGAIO_LED & ~(1u << pin);
     coop_priv_cortex_m_irq_restore(s);

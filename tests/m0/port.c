@@ -277,6 +277,15 @@ static void check_assert(void)
     uint32_t n = coop_cortex_m_asserts;
     int rc = coop_loop_run(NULL); /* misuse: asserts, then returns its code */
     CHECK(rc == COOP_EINVAL && coop_cortex_m_asserts == n + 1u);
+    /* the board: writing a pin that is not an output asserts, as on every port */
+    coop_board_printf("  pins: the next line is the one expected");
+    coop_pin_input(BOARD_BUTTON1, COOP_PULL_UP);
+    coop_pin_write(BOARD_BUTTON1, true);
+    CHECK(coop_cortex_m_asserts == n + 2u);
+    coop_pin_output(BOARD_LED1, false);
+    coop_pin_write(BOARD_LED1, true);
+    coop_pin_toggle(BOARD_LED1);
+    CHECK(coop_cortex_m_asserts == n + 2u); /* an output: no assert */
 }
 
 int main(void)
@@ -299,7 +308,7 @@ int main(void)
     check_lost_wakeup(false);
     check_wake();
     check_assert();
-    CHECK(coop_cortex_m_asserts == 1u); /* check_assert's own */
+    CHECK(coop_cortex_m_asserts == 2u); /* check_assert's own */
 
     coop_board_printf("port: %s (%s), %d-bit ticks%s: %u passed, %u failed", m0_core(), M0_MACHINE, COOP_TICK_BITS,
                       COOP_PORT_ATOMIC ? ", LDREX/STREX" : "", passed, failed);
