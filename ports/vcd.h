@@ -6,7 +6,7 @@
  *     gcc -DCOOP_VCD=1 '-DCOOP_PORT="virtual.h"' -Iinclude -Iports examples/blink2/main.c
  *     COOP_VCD=blink2.vcd COOP_VCD_NAMES="main led1 led2" ./a.out
  *     gtkwave blink2.vcd
- *     python3 tests/vcd2svg.py blink2.vcd > blink2.svg    # or: make docs
+ *     python3 tools/vcd2svg.py blink2.vcd > blink2.svg    # or: make docs
  *
  * A port includes this header before coop.h (ports/virtual.h does); it uses
  * the loop's trace hooks (COOP_TRACE_*, coop/config.h), so a program that
@@ -25,7 +25,7 @@
  *   coop.asleep        1 while the loop is in the port's idle
  * On the virtual clock a task runs in no time: running, its pin changes and
  * waiting again share one timestamp, in that order (a glitch in GTKWave;
- * tests/vcd2svg.py draws it as a mark).
+ * tools/vcd2svg.py draws it as a mark).
  *
  * Pins: a port that knows when a pin changes calls coop_vcd_pin (the virtual
  * port does, and coop_vcd_begin with its clock at coop_board_init). For any
