@@ -64,6 +64,7 @@
 #ifndef COOP_PORT_VIRTUAL_H
 #define COOP_PORT_VIRTUAL_H
 
+#include "vcd.h" /* COOP_VCD 1: record the run as a VCD file (ports/vcd.h) */
 #include "coop.h"
 
 #ifdef __cplusplus
@@ -230,6 +231,23 @@ static const char *coop_priv_vboard_name(coop_pin_t pin, char *buf, size_t size)
     return buf;
 }
 
+#if COOP_VCD
+/* The recorder's clock (reading coop_port_now would count as a busy read). */
+static unsigned long coop_priv_vboard_us(void)
+{
+    coop_tick_t ticks = (coop_tick_t)(coop_virtual_now - coop_priv_vboard.t0);
+    return (unsigned long)((unsigned long long)ticks * 1000000u / COOP_TICK_HZ);
+}
+
+static void coop_priv_vboard_vcd(coop_pin_t pin, bool level)
+{
+    char name[16];
+    COOP_VCD_PIN(pin, level, coop_priv_vboard_name(pin, name, sizeof name));
+}
+#else
+#define coop_priv_vboard_vcd(pin, level) ((void)0)
+#endif
+
 /* The next "T:K" item of *s (coop_board_script_next): 1, or 2 for a bouncy
  * press ("T:K~"); 0 at the end. Malformed ones are skipped, with a warning
  * when `warn`. */
@@ -316,6 +334,7 @@ static void coop_priv_vboard_edge(coop_pin_t pin, coop_tick_t t)
     if (level == coop_priv_vboard.level[pin])
         return;
     coop_priv_vboard.level[pin] = level;
+    coop_priv_vboard_vcd(pin, level);
     want = level ? COOP_EDGE_RISING : COOP_EDGE_FALLING;
     if ((coop_priv_vboard.edges[pin] & want) == 0)
         return;
@@ -432,6 +451,9 @@ void coop_board_init(void)
         coop_priv_vboard.btn[i].active = false;
     coop_priv_vboard.script = NULL;
     coop_priv_vboard.has_next = false;
+#if COOP_VCD
+    coop_vcd_begin(coop_priv_vboard_us);
+#endif
 #if COOP_PIN_IRQS
     for (i = 0; i < COOP_VIRTUAL_PINS; i++)
         coop_priv_vboard.isr[i] = NULL;
@@ -466,6 +488,7 @@ static void coop_priv_vboard_set(coop_pin_t pin, bool value)
     if (coop_priv_vboard.value[pin] == value)
         return;
     coop_priv_vboard.value[pin] = value;
+    coop_priv_vboard_vcd(pin, value);
     snprintf(text, sizeof text, "%s %s", coop_priv_vboard_name(pin, name, sizeof name),
              value ? "on" : "off");
     coop_priv_vboard_line(text);
@@ -477,6 +500,7 @@ void coop_pin_output(coop_pin_t pin, bool value)
         return;
     coop_priv_vboard.mode[pin] = COOP_PRIV_VPIN_OUT;
     coop_priv_vboard_set(pin, value);
+    coop_priv_vboard_vcd(pin, value);
 }
 
 void coop_pin_write(coop_pin_t pin, bool value)
@@ -502,6 +526,7 @@ void coop_pin_input(coop_pin_t pin, int pull)
     coop_priv_vboard.mode[pin] = COOP_PRIV_VPIN_IN;
     coop_priv_vboard.pull[pin] = (uint8_t)pull;
     coop_priv_vboard.value[pin] = false;
+    coop_priv_vboard_vcd(pin, coop_priv_vboard_level_at(pin, coop_virtual_now));
 }
 
 bool coop_pin_read(coop_pin_t pin)
@@ -509,6 +534,7 @@ bool coop_pin_read(coop_pin_t pin)
     if (!coop_priv_vboard_pin_ok(pin))
         return false;
     coop_priv_vboard_play(); /* the clock may have been moved by hand */
+    coop_priv_vboard_vcd(pin, coop_priv_vboard_level_at(pin, coop_virtual_now));
     return coop_priv_vboard_level_at(pin, coop_virtual_now);
 }
 
@@ -518,6 +544,7 @@ void coop_virtual_pin_drive(coop_pin_t pin, int level)
         return;
     coop_priv_vboard_play(); /* the script's edges before this one */
     coop_priv_vboard.drive[pin] = (uint8_t)(level < 0 ? 0 : level != 0 ? 2 : 1);
+    coop_priv_vboard_vcd(pin, coop_priv_vboard_level_at(pin, coop_virtual_now));
     coop_priv_vboard_edge(pin, coop_virtual_now);
     coop_priv_vboard_deliver();
 }
