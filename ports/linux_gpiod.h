@@ -64,30 +64,11 @@
 #define COOP_PRIV_POSIX_LINUX 1 /* an eventfd wake; none on the loop's own thread */
 #include "posix.h"           /* coop.h, the clock, the critical section, the wake */
 
-/* What the idle did (coop_gpiod_stats). */
-typedef struct coop_gpiod_idle_stats {
-    uint32_t sleeps;   /* ppoll calls that slept (or would have) */
-    uint32_t wakeups;  /* ... that returned */
-    uint32_t timeouts; /* ... at their deadline */
-    uint32_t by_edge;  /* ... because a line had edges */
-    uint32_t by_wake;  /* ... because of coop_port_wake (a post from a thread or handler) */
-    uint32_t by_signal;/* ... because a signal handler ran (EINTR) */
-    uint32_t edges;    /* edge events read and delivered */
-    uint32_t lost;     /* edges the kernel dropped (v2: gaps in line sequence numbers) */
-    uint32_t late_max_us; /* the latest wake-up after a deadline's first ns, in us */
-    uint64_t late_sum_us; /* summed over the `timeouts` wake-ups */
-} coop_gpiod_stats_t;
-
 #ifdef __cplusplus
 extern "C" {
 #endif
-/* CLOCK_MONOTONIC now, in ns (the clock of the edges' timestamps). @isr_ok */
-uint64_t coop_gpiod_now_ns(void);
 /* Deliver the edges queued so far, without sleeping (loop side). */
 void coop_gpiod_poll(void);
-/* Counts of the idle since start (or since coop_gpiod_stats_reset). */
-const coop_gpiod_stats_t *coop_gpiod_stats(void);
-void coop_gpiod_stats_reset(void);
 /* Signals as interrupts (as ports/host.h): COOP_OK or COOP_EINVAL. */
 int coop_gpiod_irq_attach(int signo, void (*isr)(int signo));
 void coop_gpiod_irq_source(void);
@@ -109,21 +90,6 @@ static struct coop_priv_gpiod_idle {
     uint64_t armed; /* the timerfd's absolute CLOCK_MONOTONIC ns, 0: disarmed */
     bool fired;    /* the last wait saw the timerfd expire */
 } coop_priv_gpiod_idle;
-
-uint64_t coop_gpiod_now_ns(void)
-{
-    return coop_priv_posix_abs_ns();
-}
-
-const coop_gpiod_stats_t *coop_gpiod_stats(void)
-{
-    return &coop_priv_gpiod.stats;
-}
-
-void coop_gpiod_stats_reset(void)
-{
-    memset(&coop_priv_gpiod.stats, 0, sizeof coop_priv_gpiod.stats);
-}
 
 /* The wake and the deadline's descriptors (board init, an irq source or the
  * first idle: the loop's thread). */

@@ -117,6 +117,21 @@
 #define COOP_GPIOD_EACCES (-21) /* permission denied */
 #define COOP_GPIOD_EIO (-22)    /* any other failure of the kernel or libgpiod */
 
+/* What the idle did (coop_gpiod_stats; ports/linux_gpiod.h counts, --trace
+ * prints it at exit). */
+typedef struct coop_gpiod_idle_stats {
+    uint32_t sleeps;   /* ppoll calls that slept (or would have) */
+    uint32_t wakeups;  /* ... that returned */
+    uint32_t timeouts; /* ... at their deadline */
+    uint32_t by_edge;  /* ... because a line had edges */
+    uint32_t by_wake;  /* ... because of coop_port_wake (a post from a thread or handler) */
+    uint32_t by_signal;/* ... because a signal handler ran (EINTR) */
+    uint32_t edges;    /* edge events read and delivered */
+    uint32_t lost;     /* edges the kernel dropped (v2: gaps in line sequence numbers) */
+    uint32_t late_max_us; /* the latest wake-up after a deadline's first ns, in us */
+    uint64_t late_sum_us; /* summed over the `timeouts` wake-ups */
+} coop_gpiod_stats_t;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -145,6 +160,11 @@ int coop_gpiod_error(const char **message);
 uint64_t coop_gpiod_edge_ns(void);
 coop_tick_t coop_gpiod_edge_ticks(void);
 unsigned long coop_gpiod_edge_seqno(void);
+/* CLOCK_MONOTONIC now, in ns (the clock of the edges' timestamps). @isr_ok */
+uint64_t coop_gpiod_now_ns(void);
+/* Counts of the idle since start (or since coop_gpiod_stats_reset). */
+const coop_gpiod_stats_t *coop_gpiod_stats(void);
+void coop_gpiod_stats_reset(void);
 /* "1" or "2": the libgpiod API this build uses. */
 const char *coop_gpiod_api(void);
 #ifdef __cplusplus
@@ -224,7 +244,7 @@ static struct coop_priv_gpiod {
 
 static void coop_priv_gpiod_wake_fd(void); /* linux_gpiod.h: the idle's descriptors */
 
-/* ---------------------------------------------------------------- edge time */
+/* ---------------------------------------------------------------- time, stats */
 uint64_t coop_gpiod_edge_ns(void)
 {
     return coop_priv_gpiod.edge_ns;
@@ -239,6 +259,21 @@ coop_tick_t coop_gpiod_edge_ticks(void)
 unsigned long coop_gpiod_edge_seqno(void)
 {
     return coop_priv_gpiod.edge_seqno;
+}
+
+uint64_t coop_gpiod_now_ns(void)
+{
+    return coop_priv_posix_abs_ns();
+}
+
+const coop_gpiod_stats_t *coop_gpiod_stats(void)
+{
+    return &coop_priv_gpiod.stats;
+}
+
+void coop_gpiod_stats_reset(void)
+{
+    memset(&coop_priv_gpiod.stats, 0, sizeof coop_priv_gpiod.stats);
 }
 
 const char *coop_gpiod_api(void)
