@@ -181,7 +181,8 @@ test-docs:
 # ASan for gcc/clang in C and C++ (warnings that come from the optimiser or
 # the sanitizer's instrumentation differ per level); every example as
 # C++11/17/20 with g++ and clang++ against the host and virtual ports (the
-# C++ front end: -fsyntax-only). The compilations run MATRIX_JOBS at a time.
+# C++ front end: -fsyntax-only); the POSIX ports' headers alone on the host
+# lines. The compilations run MATRIX_JOBS at a time.
 HOST_COMPILERS := "gcc -x c -std=c99" "gcc -x c -std=c11" "clang -x c -std=c99" "clang -x c -std=c11" \
                   "g++ -x c++ -std=c++11" "g++ -x c++ -std=c++17" "clang++ -x c++ -std=c++11" "clang++ -x c++ -std=c++17"
 HOST_OPT_COMPILERS := "gcc -x c -std=c11 -Og" "clang -x c -std=c11 -Og" "g++ -x c++ -std=c++17 -Og" \
@@ -194,6 +195,10 @@ CROSS_COMPILERS := "avr-gcc -x c -std=c99 -mmcu=atmega328p -Os" "avr-gcc -x c -s
 EXAMPLE_CXX := "g++ -x c++ -std=c++11" "g++ -x c++ -std=c++17" "g++ -x c++ -std=c++20" \
                "clang++ -x c++ -std=c++11" "clang++ -x c++ -std=c++17" "clang++ -x c++ -std=c++20"
 MATRIX_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# the POSIX ports alone on the host (host_board.h and linux_gpiod_board.h are
+# parts of their ports and refuse to be included alone; linux_gpiod.h's
+# implementation needs libgpiod: make gpiod)
+POSIX_PORTS := posix.h host.h
 
 # one job per line: "compiler and flags|-D flags|a public header or a source file"
 compile-matrix:
@@ -204,6 +209,9 @@ compile-matrix:
 	      echo "$$cc|-DCOOP_LC=COOP_LC_$$lc -DCOOP_TICK_BITS=$$bits|tests/compile/coroutines.c"; \
 	    done; done; \
 	  done; \
+	  for cc in $(HOST_COMPILERS) $(HOST_OPT_COMPILERS); do for h in $(POSIX_PORTS); do \
+	    echo "$$cc||$$h"; echo "$$cc|-DCOOP_IMPLEMENTATION|$$h"; \
+	  done; echo "$$cc||linux_gpiod.h"; done; \
 	  for cc in $(EXAMPLE_CXX); do for port in host.h virtual.h; do for e in $(EXAMPLES); do \
 	    echo "$$cc -fsyntax-only|-DCOOP_PORT=\"$$port\"|examples/$$e/main.c"; \
 	  done; done; done); \
