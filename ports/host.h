@@ -50,6 +50,7 @@
 #ifndef COOP_PORT_HOST_H
 #define COOP_PORT_HOST_H
 
+#include "vcd.h"   /* COOP_VCD 1: record the run (ports/vcd.h) */
 #include "posix.h" /* coop.h, the clock, the critical section, the wake */
 
 #ifdef __cplusplus

@@ -601,6 +601,7 @@ static void coop_priv_host_set(coop_pin_t pin, bool value)
     if (coop_priv_host.value[pin] == value)
         return;
     coop_priv_host.value[pin] = value;
+    COOP_VCD_PIN(pin, value, coop_priv_host_name(pin, name, sizeof name)); /* ports/vcd.h */
     if (coop_priv_host.tty_out) {
         coop_priv_host_status();
     } else {
