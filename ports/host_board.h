@@ -617,6 +617,12 @@ void coop_pin_output(coop_pin_t pin, bool value)
         return;
     coop_priv_host.mode[pin] = COOP_PRIV_PIN_OUT;
     coop_priv_host_set(pin, value);
+#if COOP_VCD
+    {
+        char name[16]; /* its first level, even when it is the default one */
+        COOP_VCD_PIN(pin, value, coop_priv_host_name(pin, name, sizeof name));
+    }
+#endif
     if (coop_priv_host.tty_out)
         coop_priv_host_status();
 }

@@ -57,5 +57,13 @@ else
   fail "COOP_VCD 0 leaves recorder code in blink2"
 fi
 
+# the host port records too: blink2 on the real clock (its script mode, stdin not a terminal)
+if gcc -std=c99 -Wall -Wextra -Wpedantic -Werror -O2 -Iinclude -Iports '-DCOOP_PORT="host.h"' -DCOOP_VCD=1 examples/blink2/main.c -o "$BUILD/vcd/blink2-host" &&
+   COOP_VCD="$BUILD/vcd/blink2-host.vcd" COOP_VCD_NAMES="main led1 led2" timeout 60 "$BUILD/vcd/blink2-host" </dev/null >/dev/null &&
+   out=$(python3 tests/vcd_check.py --real-clock "$BUILD/vcd/blink2-host.vcd"); then
+  pass "host: $out"
+else
+  echo "${out:-}"; fail "blink2 recorded on the host port"
+fi
 if [ $failed -ne 0 ]; then echo "vcd: $failed failed"; exit 1; fi
 echo "vcd: all passed"
