@@ -1059,7 +1059,7 @@ START_TEST(test_keypad_held_at_start)
 END_TEST
 
 /* The same, asking in between: before its release, the quiet key is pressed
- * and nothing is queued. */
+ * and nothing is queued; a reset then makes it a press at the next scan. */
 START_TEST(test_keypad_held_pressed)
 {
     static const struct step s[] = { { 100, 0, 1 } };
@@ -1076,6 +1076,15 @@ START_TEST(test_keypad_held_pressed)
     ck_assert(coop_keys_pressed(coop_keypad_keys(&KP), 0));
     ck_assert(!coop_keys_pressed(coop_keypad_keys(&KP), 1));
     ck_assert_uint_eq(coop_keys_count(coop_keypad_keys(&KP)), 0);
+    /* reset now: the next scan (60) reports the key as a new press */
+    coop_keypad_reset(&KP);
+    ck_assert(!coop_keys_pressed(coop_keypad_keys(&KP), 0));
+    ck_assert_int_eq(coop_loop_run_until(&g_loop, at(70)), COOP_ETIMEDOUT);
+    ck_assert_uint_eq(coop_keys_count(coop_keypad_keys(&KP)), 1);
+    ck_assert(coop_keys_get(coop_keypad_keys(&KP), &kp_ev));
+    ck_assert_int_eq(rel(kp_ev.time), 60);
+    ck_assert_uint_eq(kp_ev.key, 0);
+    ck_assert_uint_eq(kp_ev.kind, P);
 }
 END_TEST
 

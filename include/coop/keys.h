@@ -1048,6 +1048,12 @@ int coop_edges_detach(coop_edges_t *edges)
     return COOP_OK;
 }
 #else
+/* Kept a call (not inlined) so that the error attribute sees it. */
+#if defined(__clang__)
+__attribute__((noinline))
+#elif defined(__GNUC__)
+__attribute__((noinline, noclone))
+#endif
 int coop_edges_attach(coop_edges_t *edges, coop_pin_t pin, uint8_t mode, int pull)
 {
     (void)edges;
