@@ -27,7 +27,7 @@
  * is seen by at most one scan mid-bounce: the press (or release) is reported
  * once, at most one scan late, never twice. A press shorter than 20 ms is
  * reported if a scan falls inside it, else missed, as with keypad. A button
- * held down when the program starts is no press (keypad's behaviour since
+ * held down when the program starts is no press (keypad's behaviour in
  * CircuitPython 9); its release is an event. coop_keypad_reset(&keys) right
  * after the spawn reports it as a press instead (keypad's reset()).
  *

@@ -105,26 +105,29 @@
  * (the queue, a power of two, 1..128; keypad's default is 64, a lot of RAM on
  * a small chip), then 1..16 pins. A macro rather than a struct with a fixed
  * maximum of keys: the slots and the queue are sized for this keypad (a
- * 16-key struct would carry 15 unused slots of 4 ticks each for one button,
- * 120 bytes on a 32-bit tick), the key count comes from the pin list, and a
- * wrong count, queue size or interval stops the build with a message naming
- * it. It defines `name` (a const coop_keypad_t) and name_pins, name_slots,
- * name_events, name_state, at file scope or in a function (static objects).
+ * 16-key struct would carry 15 unused slots of 4 ticks each for one button:
+ * 240 bytes with 32-bit ticks, 120 with 16-bit ones), the key count comes
+ * from the pin list, and a wrong count, queue size or interval stops the
+ * build with a message naming it. It defines `name` (a const coop_keypad_t)
+ * and name_pins, name_slots, name_events, name_state: static objects, at
+ * file scope or in a function.
  * DEBOUNCE as keypad's default (debounce_threshold=1) does it: none beyond
  * the scan. A level that differs from the scan before is an event, stamped
  * with that scan's tick: a contact bounce shorter than `interval` is seen by
  * at most one scan (one event, at most one scan late), and a press shorter
  * than `interval` is reported only if a scan falls inside it. (For a hold
  * time on top, use a coop_keys_t with a debounce, as above.)
- * KEYS HELD AT START-UP: as keypad does since CircuitPython 9, the first scan
- * takes the levels as they are: a key already held is pressed
- * (coop_keys_pressed) without a PRESSED event (nor a LONG), and its release
- * is a RELEASED event. coop_keypad_reset(&kp) is keypad's reset(): every key
- * is taken as released, so a key held now gives a PRESSED event at the next
- * scan; called right after coop_keypad_spawn, the first scan reports every
- * key held at start-up, as keypad did before version 9. The keypad's
- * coop_keys_t (coop_keypad_keys) takes coop_keys_set_long, _double and
- * _repeat, coop_keys_pressed, coop_keys_overflows and coop_keys_clear.
+ * KEYS HELD AT START-UP: as keypad does in CircuitPython 9 (its reset()
+ * documentation says to call reset() after creating a Keys to learn the keys
+ * held at start-up), the first scan takes the levels as they are: a key
+ * already held is pressed (coop_keys_pressed) without a PRESSED event (nor a
+ * LONG), and its release is a RELEASED event. coop_keypad_reset(&kp) is
+ * keypad's reset(): every key is taken as released, so that a key held now
+ * gives a PRESSED event at the next scan; called right after
+ * coop_keypad_spawn, the first scan reports every key held at start-up (as
+ * keypad's first scan did in CircuitPython 7). The keypad's coop_keys_t
+ * (coop_keypad_keys) takes coop_keys_set_long, _double and _repeat,
+ * coop_keys_pressed, coop_keys_overflows and coop_keys_clear.
  *
  * EDGE COUNTER (countio.Counter): coop_edges_init(&e, COOP_EDGE_RISING /
  * COOP_EDGE_FALLING / COOP_EDGE_BOTH); the ISR calls coop_edges_report(&e,
