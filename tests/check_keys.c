@@ -3,7 +3,10 @@
  * long press, double click, auto-repeat, the event queue's overflow, 16 keys,
  * late processing), then in the loop: the polling task reading the board's
  * buttons, the edge task fed from the idle hook ("interrupts"), and the edge
- * counter, counted from the idle hook too.
+ * counter, counted from the idle hook too. Then the keypad (COOP_KEYPAD_DEFINE:
+ * keypad.Keys' scans, the keys held at start-up, reset) and the edge counter
+ * attached to a pin (coop_edges_attach: driven pins; with COOP_PIN_IRQS 1 in
+ * the build, else its refusal).
  *
  * Patterns are (ms, level) arrays, ms after BASE, which sits 300 ticks before
  * the tick wrap so that every pattern runs across it (16- and 32-bit ticks).
@@ -72,6 +75,11 @@ static coop_loop_t g_loop;
 static coop_keys_task_t g_feeder;
 static coop_task_t g_consumer, g_clock, g_counters[3], g_source;
 static coop_edges_t E[3];
+/* keypad.Keys((BUTTON1, BUTTON2), value_when_pressed=False, pull=True,
+ * interval=0.020, max_events=8) */
+COOP_KEYPAD_DEFINE(KP, false, true, 20, 8, BOARD_BUTTON1, BOARD_BUTTON2);
+static coop_keys_event_t kp_ev;
+static int assert_irqs; /* asserts whose message names COOP_PIN_IRQS */
 static coop_count_t e_total[3];
 static coop_tick_t e_wakes[3][16];
 static size_t e_nwakes[3];
@@ -105,6 +113,17 @@ static void counting_assert(const char *msg, const char *file, int line)
     asserts++;
 }
 
+#if !COOP_PIN_IRQS
+static void counting_assert_irqs(const char *msg, const char *file, int line)
+{
+    (void)file;
+    (void)line;
+    asserts++;
+    if (strstr(msg, "COOP_PIN_IRQS 1") != NULL)
+        assert_irqs++;
+}
+#endif
+
 static void reset(void)
 {
     coop_priv_running = NULL;
@@ -136,6 +155,11 @@ static void reset(void)
     memset(e_total, 0, sizeof e_total);
     memset(e_wakes, 0, sizeof e_wakes);
     memset(e_nwakes, 0, sizeof e_nwakes);
+    memset(&KP_state, 0, sizeof KP_state);
+    memset(KP_slots, 0, sizeof KP_slots);
+    memset(KP_events, 0, sizeof KP_events);
+    memset(&kp_ev, 0, sizeof kp_ev);
+    assert_irqs = 0;
     g_steps = NULL;
     g_nsteps = g_applied = g_clock_i = 0;
     g_late_ok = false;
@@ -931,6 +955,234 @@ START_TEST(test_edges_irq)
 }
 END_TEST
 
+/* ------------------------------------------------------------ keypad */
+
+/* Takes KP's events with AWAIT_KEY_EVENT, one per resume, noting the time. */
+static coop_status_t keypad_consumer_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    for (;;) {
+        AWAIT_KEY_EVENT(&KP, &kp_ev);
+        ck_assert_uint_lt(nrec, MAX_REC);
+        recs[nrec].time = kp_ev.time;
+        recs[nrec].key = kp_ev.key;
+        recs[nrec].kind = kp_ev.kind;
+        recs[nrec].at = coop_loop_now(coop_task_loop(task));
+        nrec++;
+    }
+    ASYNC_END;
+}
+
+static void run_keypad(const struct step *s, size_t n, uint32_t until_ms)
+{
+    g_steps = s;
+    g_nsteps = n;
+    g_late_ok = true;
+    g_action = drive_pin;
+    coop_virtual_on_idle = idle_hook;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &g_consumer, keypad_consumer_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &g_clock, clock_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run_until(&g_loop, at(until_ms)), COOP_ETIMEDOUT);
+    ck_assert_uint_eq(g_applied, n);
+}
+
+/* keypad.Keys' scans: every 20 ms from the spawn (BASE), no debounce beyond
+ * them; each change an event stamped with the scan that saw it and taken at
+ * that tick. A bounce is seen once; an 8 ms press between two scans is
+ * missed, a 10 ms one with a scan inside is a press and a release; changes
+ * of both keys seen by one scan are two events, key 0 first. */
+START_TEST(test_keypad_scans)
+{
+    static const struct step s[] = {
+        { 105, 0, 0 },                               /* press: scan 120 */
+        { 300, 0, 1 }, { 303, 0, 0 }, { 308, 0, 1 }, /* bouncy release: scan 300 only */
+        { 410, 1, 0 }, { 418, 1, 1 },                /* 8 ms between scans 400 and 420 */
+        { 455, 1, 0 }, { 465, 1, 1 },                /* 10 ms around scan 460 */
+        { 590, 1, 0 }, { 595, 0, 0 },                /* both seen by scan 600 */
+    };
+    static const struct want w[] = { { 120, 0, P }, { 300, 0, R }, { 460, 1, P },
+                                     { 480, 1, R }, { 600, 0, P }, { 600, 1, P } };
+    coop_loop_init(&g_loop);
+    ck_assert_int_eq(coop_keypad_spawn(&g_loop, &KP), COOP_OK);
+    run_keypad(s, NELEM(s), 700);
+    expect_events(w, NELEM(w), true);
+    ck_assert(coop_keys_pressed(coop_keypad_keys(&KP), 0));
+    ck_assert(coop_keys_pressed(coop_keypad_keys(&KP), 1));
+    ck_assert_uint_eq(coop_keys_overflows(coop_keypad_keys(&KP)), 0);
+    coop_keypad_stop(&KP); /* cancelled at its next resume: no scan at 720 */
+    coop_virtual_pin_drive(BOARD_BUTTON1, 1);
+    ck_assert_int_eq(coop_loop_run_until(&g_loop, at(760)), COOP_ETIMEDOUT);
+    ck_assert(coop_task_done(&KP_state.scanner.task));
+    ck_assert_uint_eq(nrec, NELEM(w));
+}
+END_TEST
+
+/* The spawn set the pins up as inputs with pull-ups (pull=True, active
+ * low): undriven, they read high. */
+START_TEST(test_keypad_pins)
+{
+    coop_loop_init(&g_loop);
+    coop_pin_output(BOARD_BUTTON1, false);
+    coop_pin_output(BOARD_BUTTON2, false);
+    ck_assert(!coop_virtual_pin_get(BOARD_BUTTON1));
+    ck_assert_int_eq(coop_keypad_spawn(&g_loop, &KP), COOP_OK);
+    ck_assert(coop_virtual_pin_get(BOARD_BUTTON1));
+    ck_assert(coop_virtual_pin_get(BOARD_BUTTON2));
+    ck_assert_uint_eq(KP_state.keys.nkeys, 2);
+    ck_assert_uint_eq(KP_state.scanner.interval, coop_ticks_from_ms(20));
+    ck_assert_uint_eq(KP_state.keys.debounce, 0);
+}
+END_TEST
+
+/* A key held when scanning starts (keypad since CircuitPython 9): pressed,
+ * with no PRESSED and no LONG; its release is an event. _i 1: the same with
+ * coop_keypad_reset right after the spawn (keypad's reset()): the first scan
+ * reports it, at the spawn's tick, and it is a long press (100 ms). */
+START_TEST(test_keypad_held_at_start)
+{
+    static const struct step s[] = { { 150, 0, 1 }, { 205, 1, 0 }, { 245, 1, 1 } };
+    static const struct want quiet[] = { { 160, 0, R }, { 220, 1, P }, { 260, 1, R } };
+    static const struct want told[] = { { 0, 0, P }, { 100, 0, LONG }, { 160, 0, R },
+                                        { 220, 1, P }, { 260, 1, R } };
+    coop_loop_init(&g_loop);
+    coop_virtual_pin_drive(BOARD_BUTTON1, 0); /* held down from before the start */
+    ck_assert_int_eq(coop_keypad_spawn(&g_loop, &KP), COOP_OK);
+    ck_assert_int_eq(coop_keys_set_long(coop_keypad_keys(&KP), 100), COOP_OK);
+    if (_i == 1)
+        coop_keypad_reset(&KP);
+    run_keypad(s, NELEM(s), 400);
+    if (_i == 1)
+        expect_events(told, NELEM(told), true);
+    else
+        expect_events(quiet, NELEM(quiet), true);
+}
+END_TEST
+
+/* The same, asking in between: before its release, the quiet key is pressed
+ * and nothing is queued; a reset then makes it a press at the next scan. */
+START_TEST(test_keypad_held_pressed)
+{
+    static const struct step s[] = { { 100, 0, 1 } };
+    coop_loop_init(&g_loop);
+    coop_virtual_pin_drive(BOARD_BUTTON1, 0);
+    ck_assert_int_eq(coop_keypad_spawn(&g_loop, &KP), COOP_OK);
+    g_steps = s;
+    g_nsteps = NELEM(s);
+    g_late_ok = true;
+    g_action = drive_pin;
+    coop_virtual_on_idle = idle_hook;
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &g_clock, clock_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run_until(&g_loop, at(50)), COOP_ETIMEDOUT);
+    ck_assert(coop_keys_pressed(coop_keypad_keys(&KP), 0));
+    ck_assert(!coop_keys_pressed(coop_keypad_keys(&KP), 1));
+    ck_assert_uint_eq(coop_keys_count(coop_keypad_keys(&KP)), 0);
+    /* reset now: the next scan (60) reports the key as a new press */
+    coop_keypad_reset(&KP);
+    ck_assert(!coop_keys_pressed(coop_keypad_keys(&KP), 0));
+    ck_assert_int_eq(coop_loop_run_until(&g_loop, at(70)), COOP_ETIMEDOUT);
+    ck_assert_uint_eq(coop_keys_count(coop_keypad_keys(&KP)), 1);
+    ck_assert(coop_keys_get(coop_keypad_keys(&KP), &kp_ev));
+    ck_assert_int_eq(rel(kp_ev.time), 60);
+    ck_assert_uint_eq(kp_ev.key, 0);
+    ck_assert_uint_eq(kp_ev.kind, P);
+}
+END_TEST
+
+/* ------------------------------------------------------------ attach */
+
+#if COOP_PIN_IRQS
+/* coop_edges_attach: BUTTON1 falling (E[0]), BUTTON2 rising (E[1]), driven
+ * pins; the port's handler reports each edge to its pin's counter at its
+ * tick. After coop_edges_detach(&E[0]) BUTTON1's edges count no more. */
+static void attach_step(const struct step *st)
+{
+    if (st->key == 9) {
+        ck_assert_int_eq(coop_edges_detach(&E[0]), COOP_OK);
+        return;
+    }
+    drive_pin(st);
+}
+
+START_TEST(test_edges_attach)
+{
+    static const struct step s[] = { { 100, 0, 0 }, { 200, 0, 1 }, { 250, 1, 0 },
+                                     { 300, 0, 0 }, { 300, 0, 1 }, { 300, 0, 0 },
+                                     { 350, 1, 1 }, { 400, 9, 0 }, { 500, 0, 1 },
+                                     { 600, 0, 0 } };
+    static const uint32_t wakes0[] = { 100, 300 };
+    unsigned i;
+    ck_assert_int_eq(coop_edges_attach(&E[0], BOARD_BUTTON1, COOP_EDGE_FALLING, COOP_PULL_UP),
+                     COOP_OK);
+    ck_assert_int_eq(coop_edges_attach(&E[1], BOARD_BUTTON2, COOP_EDGE_RISING, COOP_PULL_UP),
+                     COOP_OK);
+    ck_assert(coop_virtual_pin_get(BOARD_BUTTON1)); /* an input, pulled up */
+    g_steps = s;
+    g_nsteps = NELEM(s);
+    g_action = attach_step;
+    coop_virtual_on_idle = idle_hook;
+    coop_loop_init(&g_loop);
+    for (i = 0; i < 2; i++)
+        ck_assert_int_eq(coop_task_spawn(&g_loop, &g_counters[i], counter_fn), COOP_OK);
+    ck_assert_int_eq(coop_task_spawn(&g_loop, &g_clock, clock_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run_until(&g_loop, at(1000)), COOP_ETIMEDOUT);
+    ck_assert_uint_eq(g_applied, NELEM(s));
+    ck_assert_uint_eq(e_total[0], 3); /* 100, 300, 300; not 600 (detached) */
+    ck_assert_uint_eq(e_nwakes[0], NELEM(wakes0));
+    for (i = 0; i < NELEM(wakes0); i++)
+        ck_assert_int_eq(rel(e_wakes[0][i]), (long)wakes0[i]);
+    ck_assert_uint_eq(e_total[1], 1); /* 350 only: the fall at 250 is not counted */
+    ck_assert_uint_eq(e_nwakes[1], 1);
+    ck_assert_int_eq(rel(e_wakes[1][0]), 350);
+    ck_assert_int_eq(coop_edges_detach(&E[1]), COOP_OK);
+}
+END_TEST
+
+/* One counter per pin, one pin per counter, COOP_EDGES_ATTACH_MAX at once. */
+START_TEST(test_edges_attach_misuse)
+{
+    static coop_edges_t more[COOP_EDGES_ATTACH_MAX + 1];
+    unsigned i;
+    coop_virtual_on_assert = counting_assert;
+    ck_assert_int_eq(coop_edges_attach(NULL, BOARD_BUTTON1, COOP_EDGE_FALLING, COOP_PULL_UP),
+                     COOP_EINVAL);
+    ck_assert_int_eq(coop_edges_attach(&E[0], BOARD_BUTTON1, 0, COOP_PULL_UP), COOP_EINVAL);
+    ck_assert_int_eq(asserts, 2);
+    ck_assert_int_eq(coop_edges_attach(&E[0], BOARD_BUTTON1, COOP_EDGE_FALLING, COOP_PULL_UP),
+                     COOP_OK);
+    ck_assert_int_eq(coop_edges_attach(&E[0], BOARD_BUTTON2, COOP_EDGE_FALLING, COOP_PULL_UP),
+                     COOP_EBUSY);
+    ck_assert_int_eq(coop_edges_attach(&E[1], BOARD_BUTTON1, COOP_EDGE_FALLING, COOP_PULL_UP),
+                     COOP_EBUSY);
+    ck_assert_int_eq(asserts, 4);
+    ck_assert_int_eq(coop_edges_detach(&E[0]), COOP_OK);
+    ck_assert_int_eq(coop_edges_detach(&E[0]), COOP_EINVAL);
+    ck_assert_int_eq(asserts, 5);
+    for (i = 0; i < COOP_EDGES_ATTACH_MAX; i++)
+        ck_assert_int_eq(coop_edges_attach(&more[i], (coop_pin_t)(BOARD_BUTTON1 + i),
+                                           COOP_EDGE_BOTH, COOP_PULL_UP), COOP_OK);
+    ck_assert_int_eq(coop_edges_attach(&more[i], (coop_pin_t)(BOARD_BUTTON1 + i),
+                                       COOP_EDGE_BOTH, COOP_PULL_UP), COOP_ERANGE);
+    ck_assert_int_eq(asserts, 6);
+    for (i = 0; i < COOP_EDGES_ATTACH_MAX; i++)
+        ck_assert_int_eq(coop_edges_detach(&more[i]), COOP_OK);
+    ck_assert_int_eq(asserts, 6);
+}
+END_TEST
+#else
+/* Without COOP_PIN_IRQS the port has no pin handler: attach (and detach)
+ * refuse with an assert that names the option, and change nothing. */
+START_TEST(test_edges_attach_needs_irqs)
+{
+    coop_virtual_on_assert = counting_assert_irqs;
+    ck_assert_int_eq(coop_edges_attach(&E[0], BOARD_BUTTON1, COOP_EDGE_FALLING, COOP_PULL_UP),
+                     COOP_EINVAL);
+    ck_assert_int_eq(coop_edges_detach(&E[0]), COOP_EINVAL);
+    ck_assert_int_eq(asserts, 2);
+    ck_assert_int_eq(assert_irqs, 2);
+}
+END_TEST
+#endif
+
 /* ------------------------------------------------------------ misuse */
 
 START_TEST(test_misuse)
@@ -1008,6 +1260,20 @@ Suite *coop_keys_suite(void)
     tcase_add_test(tc, test_edges_count);
     tcase_add_test(tc, test_edges_irq);
     tcase_add_test(tc, test_misuse);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("keypad");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_keypad_scans);
+    tcase_add_test(tc, test_keypad_pins);
+    tcase_add_loop_test(tc, test_keypad_held_at_start, 0, 2);
+    tcase_add_test(tc, test_keypad_held_pressed);
+#if COOP_PIN_IRQS
+    tcase_add_test(tc, test_edges_attach);
+    tcase_add_test(tc, test_edges_attach_misuse);
+#else
+    tcase_add_test(tc, test_edges_attach_needs_irqs);
+#endif
     suite_add_tcase(s, tc);
     return s;
 }

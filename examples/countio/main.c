@@ -4,19 +4,21 @@
  * "Cooperative Multitasking in CircuitPython with asyncio". countio counts a
  * pin's edges in the background with an interrupt; a task looks at the count
  * now and then and acts on it. Two pieces:
- *   the interrupt   each falling edge of BUTTON1 (a press pulls the pin low)
- *                   runs button_isr, which adds 1 to an edge counter and
- *                   returns: a few instructions, nothing else
+ *   the counter     coop_edges_attach makes BUTTON1 an input and has the
+ *                   port's pin interrupt add 1 to the counter at each falling
+ *                   edge (a press pulls the pin low): no interrupt handler of
+ *                   our own, as with countio
  *   the task        catch_interrupt sleeps until the count is above zero,
  *                   takes it (reads it and sets it back to 0 in one step),
  *                   adds it to the running total and prints both
  *
  *   guide (CircuitPython)                     here (C, coop)
- *   countio.Counter(pin, edge=Edge.FALL)      coop_edges_init(&edges, COOP_EDGE_FALLING)
- *     (the interrupt is inside countio)       coop_pin_on_edge(pin, COOP_EDGE_FALLING, button_isr)
- *   if interrupt.count > 0:                   AWAIT_EDGES(&edges)
- *       interrupt.count = 0                   n = coop_edges_take(&edges)
+ *   countio.Counter(pin)                      coop_edges_attach(&interrupt, pin, COOP_EDGE_FALLING,
+ *     (edge=Edge.FALL by default)                               COOP_PULL_UP)
+ *   if interrupt.count > 0:                   AWAIT_EDGES(&interrupt)
+ *       interrupt.count = 0                   n = coop_edges_take(&interrupt)
  *   await asyncio.sleep(0)                    (not needed: AWAIT_EDGES sleeps)
+ *   asyncio.create_task(catch_interrupt(..))  coop_task_spawn(&loop, &interrupt_task, catch_interrupt)
  *
  * The guide's task polls the count with sleep(0), so the CPU never rests;
  * AWAIT_EDGES lets it sleep until the interrupt comes. Edges that come while
@@ -31,6 +33,7 @@
  *
  * COOP_PIN_IRQS 1 below says that this program takes pin interrupts: on a
  * chip the port then owns the pin-interrupt vectors (AVR: INT0, INT1, PCINT).
+ * Without it coop_edges_attach does not compile (a message names the option).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -46,57 +49,37 @@
  * Two clean presses, a bouncing one, a clean one, quit. */
 #define DEMO_SCRIPT "500:1 1200:1 2000:1~ 2800:1 3400:q"
 
-/* The counter the interrupt feeds: countio.Counter. Set up before the
- * interrupt is enabled; afterwards the ISR adds and the task takes. */
-static coop_edges_t edges;
+/* countio.Counter: the interrupt adds, the task takes. The task's state is
+ * static: a coroutine's locals do not survive an AWAIT. */
+static coop_edges_t interrupt;
+static coop_count_t n;       /* the edges taken this time */
+static unsigned long total;  /* edges counted since the start */
 
-/* The interrupt handler: BUTTON1 went low. It runs in interrupt context, so
- * it only reports the edge (coop_edges_report is @isr_ok, O(1)). */
-static void button_isr(coop_pin_t pin, bool level)
+static coop_status_t catch_interrupt(coop_task_t *task)
 {
-    (void)pin;
-    coop_edges_report(&edges, level); /* level false: a falling edge, counted */
-}
-
-/* The task that catches the interrupts. Its state lives in the struct: a
- * coroutine's locals do not survive an AWAIT. */
-struct catcher {
-    coop_task_t task;
-    unsigned long total; /* edges counted since the start */
-};
-
-static coop_status_t catch_interrupt_fn(coop_task_t *task)
-{
-    struct catcher *c = COOP_CONTAINER_OF(task, struct catcher, task);
-    coop_count_t n;
-
     ASYNC(task);
     for (;;) {
-        AWAIT_EDGES(&edges);       /* sleeps until the count is above zero */
-        n = coop_edges_take(&edges); /* read and reset: interrupt.count = 0 */
-        c->total += n;
-        coop_pin_toggle(BOARD_LED1); /* something to see on a board */
-        coop_board_printf("interrupt: %u falling edge(s), %lu in all", (unsigned)n, c->total);
+        AWAIT_EDGES(&interrupt);      /* sleeps until the count is above zero */
+        n = coop_edges_take(&interrupt); /* read and reset: interrupt.count = 0 */
+        total += n;
+        coop_pin_toggle(BOARD_LED1);  /* something to see on a board */
+        coop_board_printf("interrupt: %u falling edge(s), %lu in all", (unsigned)n, total);
     }
     ASYNC_END;
 }
 
 static coop_loop_t loop;
-static struct catcher catcher;
+static coop_task_t interrupt_task;
 
 int main(void)
 {
     coop_board_init();
     coop_board_demo_script(DEMO_SCRIPT);
     coop_pin_output(BOARD_LED1, false);
-    coop_pin_input(BOARD_BUTTON1, COOP_PULL_UP);
-    coop_edges_init(&edges, COOP_EDGE_FALLING); /* before the interrupt can fire */
-    if (coop_pin_on_edge(BOARD_BUTTON1, COOP_EDGE_FALLING, button_isr) != COOP_OK) {
-        coop_board_printf("BUTTON1 cannot interrupt on this board");
-        return 1;
-    }
+    if (coop_edges_attach(&interrupt, BOARD_BUTTON1, COOP_EDGE_FALLING, COOP_PULL_UP) != COOP_OK)
+        return 1; /* BUTTON1 cannot interrupt on this board */
     coop_board_printf("press BUTTON1: each falling edge is counted");
     coop_loop_init(&loop);
-    coop_task_spawn(&loop, &catcher.task, catch_interrupt_fn);
+    coop_task_spawn(&loop, &interrupt_task, catch_interrupt);
     return coop_loop_run(&loop) == COOP_OK ? 0 : 1;
 }

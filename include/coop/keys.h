@@ -87,18 +87,73 @@
  * Times are given in ms and kept in ticks, at most COOP_KEYS_MAX_TICKS (32767)
  * each. Times of the queue are coop_tick_t and wrap like every tick.
  *
+ * KEYPAD (keypad.Keys, the whole of it in one definition): a coop_keys_t,
+ * its slots, its queue, its pins and the task that scans them, all static:
+ *
+ *     // keypad.Keys((BUTTON1, BUTTON2), value_when_pressed=False, pull=True,
+ *     //             interval=0.020, max_events=8)
+ *     COOP_KEYPAD_DEFINE(keys, false, true, 20, 8, BOARD_BUTTON1, BOARD_BUTTON2);
+ *     coop_keypad_spawn(&loop, &keys);      // sets the pins up, scans from now on
+ *     AWAIT_KEY_EVENT(&keys, &ev);          // in a task: the next event, sleeping
+ *                                           // until there is one (events.get())
+ *
+ * COOP_KEYPAD_DEFINE(name, value_when_pressed, pull, interval_ms, max_events,
+ * pins...) takes keypad.Keys' arguments in its order: value_when_pressed
+ * (the pin level of a pressed key), pull (true: a pull-up, or a pull-down
+ * when value_when_pressed is true; false: none), interval_ms (keypad's
+ * `interval`, default 0.020 s there: the time between scans), max_events
+ * (the queue, a power of two, 1..128; keypad's default is 64, a lot of RAM on
+ * a small chip), then 1..16 pins. A macro rather than a struct with a fixed
+ * maximum of keys: the slots and the queue are sized for this keypad (a
+ * 16-key struct would carry 15 unused slots of 4 ticks each for one button:
+ * 240 bytes with 32-bit ticks, 120 with 16-bit ones), the key count comes
+ * from the pin list, and a wrong count, queue size or interval stops the
+ * build with a message naming it. It defines `name` (a const coop_keypad_t)
+ * and name_pins, name_slots, name_events, name_state: static objects, at
+ * file scope or in a function.
+ * DEBOUNCE as keypad's default (debounce_threshold=1) does it: none beyond
+ * the scan. A level that differs from the scan before is an event, stamped
+ * with that scan's tick: a contact bounce shorter than `interval` is seen by
+ * at most one scan (one event, at most one scan late), and a press shorter
+ * than `interval` is reported only if a scan falls inside it. (For a hold
+ * time on top, use a coop_keys_t with a debounce, as above.)
+ * KEYS HELD AT START-UP: as keypad does in CircuitPython 9 (its reset()
+ * documentation says to call reset() after creating a Keys to learn the keys
+ * held at start-up), the first scan takes the levels as they are: a key
+ * already held is pressed (coop_keys_pressed) without a PRESSED event (nor a
+ * LONG), and its release is a RELEASED event. coop_keypad_reset(&kp) is
+ * keypad's reset(): every key is taken as released, so that a key held now
+ * gives a PRESSED event at the next scan; called right after
+ * coop_keypad_spawn, the first scan reports every key held at start-up (as
+ * keypad's first scan did in CircuitPython 7). The keypad's coop_keys_t
+ * (coop_keypad_keys) takes coop_keys_set_long, _double and _repeat,
+ * coop_keys_pressed, coop_keys_overflows and coop_keys_clear.
+ *
  * EDGE COUNTER (countio.Counter): coop_edges_init(&e, COOP_EDGE_RISING /
  * COOP_EDGE_FALLING / COOP_EDGE_BOTH); the ISR calls coop_edges_report(&e,
  * level) with the pin's new level (@isr_ok); a task AWAIT_EDGES(&e), then
  * n = coop_edges_take(&e) reads and clears. Built on coop_counter_t (irq.h):
  * saturates at COOP_COUNT_MAX and counts the excess in coop_edges_overflows.
+ * Or with no ISR of yours, countio.Counter(pin, edge=Edge.FALL, pull=...):
+ *     coop_edges_attach(&e, BOARD_BUTTON1, COOP_EDGE_FALLING, COOP_PULL_UP);
+ * makes the pin an input with that pull, initialises the counter and has the
+ * port's pin interrupt (coop_pin_on_edge) report each edge to it; that needs
+ * COOP_PIN_IRQS 1 (coop/board.h; a file that defines COOP_IMPLEMENTATION
+ * without it and calls coop_edges_attach does not compile, and elsewhere the
+ * call asserts with a message naming the option). Up to COOP_EDGES_ATTACH_MAX
+ * (4) counters, one per pin; coop_edges_detach(&e) ends it (countio's
+ * deinit). The port's handler finds the counter by pin in that small table.
  *
  * Memory (caller-owned, nothing allocated): coop_keys_t, plus per key a
  * coop_keys_slot_t (4 ticks), plus the queue (capacity events of a tick and 2
  * bytes; capacity a power of two, 1..128). The helper task coop_keys_task_t
  * is a coop_task_t and 4 more fields. A coop_edges_t is a coop_counter_t and a
- * byte. Nothing here except coop_keys_edge and coop_edges_report may be
- * called from an ISR.
+ * byte. A keypad adds to its coop_keys_t and queue the helper task, its
+ * pins (const) and a coop_keypad_t of 4 pointers and 6 bytes (const). The
+ * attach table (only with COOP_PIN_IRQS 1, and only linked in when
+ * coop_edges_attach is called) is COOP_EDGES_ATTACH_MAX pointers and pins.
+ * Nothing here except coop_keys_edge and coop_edges_report may be called
+ * from an ISR.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -194,6 +249,69 @@ typedef struct coop_edges {
     coop_counter_t counter;
     uint8_t mode;
 } coop_edges_t;
+
+/* COOP_CONFIG: COOP_EDGES_ATTACH_MAX, 1..255, 4. Counters that
+ * coop_edges_attach can attach at once (one per pin). */
+#ifndef COOP_EDGES_ATTACH_MAX
+#define COOP_EDGES_ATTACH_MAX 4
+#endif
+#if COOP_EDGES_ATTACH_MAX < 1 || COOP_EDGES_ATTACH_MAX > 255
+#error "coop: COOP_EDGES_ATTACH_MAX must be 1..255"
+#endif
+
+/* A keypad's state (COOP_KEYPAD_DEFINE makes it; yours to leave alone). */
+typedef struct coop_keypad_state {
+    coop_keys_t keys;         /* the debouncer (debounce 0) and its queue */
+    coop_keys_task_t scanner; /* the task that scans the pins */
+    uint8_t prime;            /* the next scan takes the levels as they are */
+} coop_keypad_state_t;
+
+/* A keypad (keypad.Keys): made by COOP_KEYPAD_DEFINE, const. */
+typedef struct coop_keypad {
+    coop_keypad_state_t *state;
+    const coop_pin_t *pins;
+    coop_keys_slot_t *slots;
+    coop_keys_event_t *events;
+    uint16_t interval_ms;
+    uint8_t nkeys;
+    uint8_t max_events;
+    uint8_t value_when_pressed;
+    uint8_t pull;             /* 1: pull against value_when_pressed */
+} coop_keypad_t;
+
+/* COOP_KEYPAD_DEFINE(name, value_when_pressed, pull, interval_ms,
+ * max_events, pins...): see KEYPAD above. interval_ms and max_events must be
+ * constants; the pins too at file scope. */
+#define COOP_KEYPAD_DEFINE(name, value_when_pressed, pull, interval_ms, max_events, ...)          \
+    static const coop_pin_t name##_pins[] = { __VA_ARGS__ };                                   \
+    COOP_PRIV_STATIC_ASSERT(sizeof(name##_pins) / sizeof(coop_pin_t) <= COOP_KEYS_MAX,          \
+                            name##_keypad_has_more_than_16_pins);                              \
+    COOP_PRIV_STATIC_ASSERT((max_events) >= 1 && (max_events) <= 128 &&                       \
+                                ((max_events) & ((max_events) - 1)) == 0,                      \
+                            name##_keypad_max_events_must_be_a_power_of_two_1_to_128);         \
+    COOP_PRIV_STATIC_ASSERT((interval_ms) >= 1 && (interval_ms) <= 32767,                      \
+                            name##_keypad_interval_ms_must_be_1_to_32767);                     \
+    static coop_keys_slot_t name##_slots[sizeof(name##_pins) / sizeof(coop_pin_t)];           \
+    static coop_keys_event_t name##_events[(max_events)];                                     \
+    static coop_keypad_state_t name##_state;                                                  \
+    static const coop_keypad_t name = { &name##_state, name##_pins, name##_slots,             \
+                                        name##_events, (uint16_t)(interval_ms),               \
+                                        (uint8_t)(sizeof(name##_pins) / sizeof(coop_pin_t)),  \
+                                        (uint8_t)(max_events),                                \
+                                        (uint8_t)((value_when_pressed) ? 1 : 0),              \
+                                        (uint8_t)((pull) ? 1 : 0) }
+
+/* coop_edges_attach without COOP_PIN_IRQS in the file that holds the
+ * implementation: a compile-time error at the call (GCC, Clang). */
+#if defined(COOP_IMPLEMENTATION) && !COOP_PIN_IRQS && defined(__has_attribute)
+#if __has_attribute(error)
+#define COOP_PRIV_NEEDS_PIN_IRQS \
+    __attribute__((error("coop_edges_attach needs COOP_PIN_IRQS 1 (#define it before including the port)")))
+#endif
+#endif
+#ifndef COOP_PRIV_NEEDS_PIN_IRQS
+#define COOP_PRIV_NEEDS_PIN_IRQS
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -365,6 +483,22 @@ static inline coop_keys_bits_t coop_keys_read_pins(const void *arg, uint8_t nkey
  * COOP_EINVAL (NULL, another mode). */
 int coop_edges_init(coop_edges_t *edges, uint8_t mode);
 
+/* Attach `edges` to input `pin` (countio.Counter(pin, edge=mode,
+ * pull=pull)): coop_edges_init(edges, mode), coop_pin_input(pin, pull), and
+ * the port's interrupt on the pin's `mode` edges reports each to the counter
+ * (coop_pin_on_edge; needs COOP_PIN_IRQS 1). Loop side, before the edges
+ * matter: an edge of the pin before this call is not counted.
+ * COOP_OK; COOP_EINVAL (NULL, a bad mode, COOP_PIN_IRQS 0, each with an
+ * assert; or, quietly, a pin that cannot interrupt on this board, as
+ * coop_pin_on_edge says); COOP_EBUSY (edges or pin already attached);
+ * COOP_ERANGE (COOP_EDGES_ATTACH_MAX counters attached already). */
+int coop_edges_attach(coop_edges_t *edges, coop_pin_t pin, uint8_t mode,
+                      int pull) COOP_PRIV_NEEDS_PIN_IRQS;
+
+/* Stop counting (countio's deinit): the pin's interrupt off, the counter
+ * left as it is. COOP_OK, or COOP_EINVAL (not attached). Loop side. */
+int coop_edges_detach(coop_edges_t *edges);
+
 /* @isr_ok An edge: the pin now reads `level` (true: a rising edge, false: a
  * falling one). Counted, and the waiter woken, if the mode counts it. */
 COOP_PRIV_ISR_INLINE void coop_edges_report(coop_edges_t *edges, bool level)
@@ -391,22 +525,55 @@ static inline coop_count_t coop_edges_overflows(const coop_edges_t *edges)
     return coop_counter_overflows(&edges->counter);
 }
 
+/* ---------------------------------------------------------------- keypad */
+
+/* Set the keypad's pins up (inputs, with its pull), prepare its coop_keys_t
+ * (debounce 0: keypad's) and spawn the task that scans the pins now (the
+ * first scan, see KEYS HELD AT START-UP) and then every interval_ms.
+ * COOP_OK; COOP_EINVAL (NULL, an interval over COOP_KEYS_MAX_TICKS ticks);
+ * COOP_EBUSY (its task is alive). Stop it with coop_keypad_stop. */
+int coop_keypad_spawn(coop_loop_t *loop, const coop_keypad_t *kp);
+
+/* Stop scanning (the task is cancelled; the queue stays). */
+void coop_keypad_stop(const coop_keypad_t *kp);
+
+/* keypad's reset(): take every key as released, so that a key held now is a
+ * PRESSED event at the next scan. After coop_keypad_spawn. Loop side. */
+void coop_keypad_reset(const coop_keypad_t *kp);
+
+/* Used by AWAIT_KEY_EVENT: COOP_DONE with the oldest event in *ev. */
+coop_status_t coop_priv_keypad_get(const coop_keypad_t *kp, coop_keys_event_t *ev);
+
+/* The keypad's coop_keys_t (long press, double click, repeat, pressed,
+ * overflows, clear: the coop_keys_* calls). */
+static inline coop_keys_t *coop_keypad_keys(const coop_keypad_t *kp)
+{
+    return &kp->state->keys;
+}
+
 #ifdef __cplusplus
 }
 #endif
 
 /* AWAIT_KEYS(keys): until an event is queued (then take it with
  * coop_keys_get). AWAIT_EDGES(edges): until the count is above zero (then
- * take it with coop_edges_take). Between ASYNC and ASYNC_END of a task. */
+ * take it with coop_edges_take). AWAIT_KEY_EVENT(kp, ev): until a keypad
+ * (COOP_KEYPAD_DEFINE) has an event, then the oldest into *ev (keypad's
+ * events.get(), but it sleeps until there is one); kp and ev are evaluated
+ * at each resume, as AWAIT's condition is. Between ASYNC and ASYNC_END of a
+ * task; one task takes a queue's events. */
 #define COOP_AWAIT_KEYS(keys) COOP_AWAIT_RING(&(keys)->events)
 #define COOP_AWAIT_EDGES(edges) COOP_AWAIT_COUNTER(&(edges)->counter)
+#define COOP_AWAIT_KEY_EVENT(kp, ev) \
+    COOP_PRIV_AWAIT_OP(COOP_PRIV_ID, coop_priv_keypad_get((kp), (ev)))
 
 #ifndef COOP_NO_SHORT_NAMES
-#if defined(AWAIT_KEYS) || defined(AWAIT_EDGES)
-#error "coop: a short macro name (AWAIT_KEYS, AWAIT_EDGES) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
+#if defined(AWAIT_KEYS) || defined(AWAIT_EDGES) || defined(AWAIT_KEY_EVENT)
+#error "coop: a short macro name (AWAIT_KEYS, AWAIT_EDGES, AWAIT_KEY_EVENT) is already defined elsewhere; define COOP_NO_SHORT_NAMES and use the COOP_ names"
 #endif
 #define AWAIT_KEYS(keys) COOP_AWAIT_KEYS(keys)
 #define AWAIT_EDGES(edges) COOP_AWAIT_EDGES(edges)
+#define AWAIT_KEY_EVENT(kp, ev) COOP_AWAIT_KEY_EVENT(kp, ev)
 #endif
 
 /* ------------------------------------------------------------------------ */
@@ -812,6 +979,194 @@ int coop_edges_init(coop_edges_t *edges, uint8_t mode)
     coop_counter_init(&edges->counter);
     edges->mode = mode;
     return COOP_OK;
+}
+
+/* ---------------------------------------------------------------- attach */
+
+#if COOP_PIN_IRQS
+/* Attached counters: the port's pin handler finds a pin's counter here. */
+static struct coop_priv_edges_at {
+    coop_edges_t *edges; /* NULL: a free entry */
+    coop_pin_t pin;
+} coop_priv_edges_at[COOP_EDGES_ATTACH_MAX];
+
+static void coop_priv_edges_isr(coop_pin_t pin, bool level)
+{
+    uint8_t i;
+    for (i = 0; i < COOP_EDGES_ATTACH_MAX; i++)
+        if (coop_priv_edges_at[i].edges != NULL && coop_priv_edges_at[i].pin == pin) {
+            coop_edges_report(coop_priv_edges_at[i].edges, level);
+            return;
+        }
+}
+
+/* The entry of `edges` (or of `pin`, if edges is NULL), or -1. */
+static int coop_priv_edges_find(const coop_edges_t *edges, coop_pin_t pin)
+{
+    int i;
+    for (i = 0; i < COOP_EDGES_ATTACH_MAX; i++)
+        if (coop_priv_edges_at[i].edges != NULL &&
+            (edges != NULL ? coop_priv_edges_at[i].edges == edges
+                           : coop_priv_edges_at[i].pin == pin))
+            return i;
+    return -1;
+}
+
+/* Set entry i (edges NULL: free it) as one step against the pin handler. */
+static void coop_priv_edges_set(int i, coop_edges_t *edges, coop_pin_t pin)
+{
+    coop_irq_state_t s = COOP_PORT_IRQ_SAVE();
+    coop_priv_edges_at[i].edges = edges;
+    coop_priv_edges_at[i].pin = pin;
+    COOP_PORT_IRQ_RESTORE(s);
+}
+
+int coop_edges_attach(coop_edges_t *edges, coop_pin_t pin, uint8_t mode, int pull)
+{
+    int i, rc;
+    COOP_PRIV_REFUSE(edges == NULL, COOP_EINVAL, "coop_edges_attach: edges is NULL");
+    COOP_PRIV_REFUSE(coop_priv_edges_find(edges, 0) >= 0 || coop_priv_edges_find(NULL, pin) >= 0,
+                     COOP_EBUSY, "coop_edges_attach: the counter or the pin is attached already");
+    rc = coop_edges_init(edges, mode); /* asserts a bad mode */
+    if (rc != COOP_OK)
+        return rc;
+    for (i = 0; i < COOP_EDGES_ATTACH_MAX && coop_priv_edges_at[i].edges != NULL; i++) {
+    }
+    COOP_PRIV_REFUSE(i == COOP_EDGES_ATTACH_MAX, COOP_ERANGE,
+                     "coop_edges_attach: COOP_EDGES_ATTACH_MAX counters are attached already");
+    coop_pin_input(pin, pull);
+    coop_priv_edges_set(i, edges, pin);
+    rc = coop_pin_on_edge(pin, mode, coop_priv_edges_isr);
+    if (rc != COOP_OK)
+        coop_priv_edges_set(i, NULL, 0);
+    return rc;
+}
+
+int coop_edges_detach(coop_edges_t *edges)
+{
+    int i = coop_priv_edges_find(edges, 0);
+    COOP_PRIV_REFUSE(edges == NULL || i < 0, COOP_EINVAL, "coop_edges_detach: not attached");
+    (void)coop_pin_on_edge(coop_priv_edges_at[i].pin, 0, NULL);
+    coop_priv_edges_set(i, NULL, 0);
+    return COOP_OK;
+}
+#else
+/* Kept a call (not inlined) so that the error attribute sees it. */
+#if defined(__clang__)
+__attribute__((noinline))
+#elif defined(__GNUC__)
+__attribute__((noinline, noclone))
+#endif
+int coop_edges_attach(coop_edges_t *edges, coop_pin_t pin, uint8_t mode, int pull)
+{
+    (void)edges;
+    (void)pin;
+    (void)mode;
+    (void)pull;
+    COOP_ASSERT(0, "coop_edges_attach: define COOP_PIN_IRQS 1 before including the port");
+    return COOP_EINVAL;
+}
+
+int coop_edges_detach(coop_edges_t *edges)
+{
+    (void)edges;
+    COOP_ASSERT(0, "coop_edges_detach: define COOP_PIN_IRQS 1 before including the port");
+    return COOP_EINVAL;
+}
+#endif
+
+/* ---------------------------------------------------------------- keypad */
+
+/* One scan of a keypad: the first (prime) takes the levels as they are. */
+static void coop_priv_keypad_scan(coop_keypad_state_t *st)
+{
+    coop_keys_t *keys = &st->keys;
+    coop_keys_bits_t levels = st->scanner.read(st->scanner.arg, keys->nkeys);
+    coop_tick_t now = coop_now();
+    uint8_t i;
+    if (st->prime) {
+        st->prime = 0;
+        keys->raw = (coop_keys_bits_t)((keys->when_pressed ? levels : (coop_keys_bits_t)~levels) &
+                                       coop_priv_keys_mask(keys));
+        keys->state = keys->raw;
+        keys->longed = keys->raw; /* no LONG for a press that was not reported */
+        for (i = 0; i < keys->nkeys; i++) {
+            keys->slot[i].since = now;
+            keys->slot[i].press = now;
+            keys->slot[i].repeat = coop_tick_add(now, keys->repeat_delay);
+        }
+        return;
+    }
+    (void)coop_keys_scan(keys, now, levels, NULL);
+}
+
+static coop_status_t coop_priv_keypad_fn(coop_task_t *task)
+{
+    coop_keys_task_t *kt = COOP_CONTAINER_OF(task, coop_keys_task_t, task);
+    COOP_ASYNC(task);
+    for (;;) {
+        coop_priv_keypad_scan(COOP_CONTAINER_OF(kt, coop_keypad_state_t, scanner));
+        COOP_AWAIT_SLEEP_TICKS(kt->interval);
+    }
+    COOP_ASYNC_END;
+}
+
+int coop_keypad_spawn(coop_loop_t *loop, const coop_keypad_t *kp)
+{
+    coop_keypad_state_t *st;
+    uint16_t interval = 0;
+    uint8_t i;
+    int rc;
+    bool ok = loop != NULL && kp != NULL && kp->state != NULL &&
+              coop_priv_keys_ticks(kp->interval_ms, &interval) && interval != 0;
+    COOP_PRIV_REFUSE(!ok, COOP_EINVAL,
+                     "coop_keypad_spawn: need a loop, a keypad (COOP_KEYPAD_DEFINE) and an "
+                     "interval of 1..32767 ticks");
+    st = kp->state;
+    if (COOP_PRIV_TASK_STATE(&st->scanner.task) != COOP_TASK_IDLE &&
+        !coop_task_done(&st->scanner.task))
+        return coop_task_spawn(loop, &st->scanner.task, coop_priv_keypad_fn); /* asserts: EBUSY */
+    for (i = 0; i < kp->nkeys; i++)
+        coop_pin_input(kp->pins[i], !kp->pull                ? COOP_PULL_NONE
+                                    : kp->value_when_pressed ? COOP_PULL_DOWN
+                                                             : COOP_PULL_UP);
+    rc = coop_keys_init(&st->keys, kp->slots, kp->nkeys, kp->events, kp->max_events,
+                        kp->value_when_pressed != 0, 0);
+    if (rc != COOP_OK)
+        return rc;
+    st->scanner.keys = &st->keys;
+    st->scanner.read = coop_keys_read_pins;
+    st->scanner.arg = kp->pins;
+    st->scanner.interval = interval;
+    st->prime = 1;
+    return coop_task_spawn(loop, &st->scanner.task, coop_priv_keypad_fn);
+}
+
+void coop_keypad_stop(const coop_keypad_t *kp)
+{
+    COOP_PRIV_REFUSE(kp == NULL, , "coop_keypad_stop: kp is NULL");
+    (void)coop_task_cancel(&kp->state->scanner.task);
+}
+
+void coop_keypad_reset(const coop_keypad_t *kp)
+{
+    coop_keys_t *keys;
+    COOP_PRIV_REFUSE(kp == NULL, , "coop_keypad_reset: kp is NULL");
+    keys = &kp->state->keys;
+    keys->raw = 0;
+    keys->state = 0;
+    keys->hold = 0;
+    keys->longed = 0;
+    keys->armed = 0;
+    kp->state->prime = 0;
+}
+
+coop_status_t coop_priv_keypad_get(const coop_keypad_t *kp, coop_keys_event_t *ev)
+{
+    coop_status_t st = coop_priv_ring_wait(&kp->state->keys.events);
+    if (st == COOP_DONE)
+        (void)coop_ring_pop(&kp->state->keys.events, ev); /* one consumer: it is there */
+    return st;
 }
 
 #endif /* COOP_KEYS_IMPLEMENTED */

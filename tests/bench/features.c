@@ -14,6 +14,9 @@
  *
  * The table shows BASE over EMPTY, and each feature over BASE; a delta
  * includes the feature's objects (a child task, a queue's records ...).
+ * FEAT_EDGES_PIN and FEAT_EDGES_ATTACH are built with COOP_PIN_IRQS 1 (the
+ * port's pin-interrupt handlers are in both): an edge counter fed by an ISR
+ * of ours through coop_pin_on_edge, and the same with coop_edges_attach.
  * FEAT_CALL_FOR and FEAT_NEST are one program (an AWAIT_CALL_FOR around a
  * child coroutine whose wait has an AWAIT_FOR of its own) built with
  * COOP_DEADLINE_NEST 1 (the inner deadline is refused: it runs under the
@@ -22,6 +25,9 @@
  * SPDX-License-Identifier: MIT
  */
 #define COOP_IMPLEMENTATION
+#if defined(FEAT_EDGES_PIN) || defined(FEAT_EDGES_ATTACH)
+#define COOP_PIN_IRQS 1
+#endif
 #if defined(FEAT_NEST)
 #define COOP_DEADLINE_NEST 3
 #define FEAT_CALL_FOR
@@ -196,6 +202,36 @@ PROBE_ISR() { coop_edges_report(&edges, probe_irq_level()); }
 #define T1_INIT                                        \
     (void)coop_edges_init(&edges, COOP_EDGE_FALLING);    \
     (void)probe_irq_on();
+#define T2_BODY                                        \
+    AWAIT_EDGES(&edges);                               \
+    if (coop_edges_take(&edges) > 1) coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_KEYPAD) /* keypad.Keys: one button scanned every 20 ms */
+COOP_KEYPAD_DEFINE(keys, false, true, 20, 4, BOARD_BUTTON1);
+static coop_keys_event_t kev;
+#define T1_INIT (void)coop_keypad_spawn(&loop, &keys);
+#define T2_BODY                                        \
+    AWAIT_KEY_EVENT(&keys, &kev);                      \
+    if (kev.kind == COOP_KEYS_PRESSED) coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_EDGES_PIN) /* COOP_PIN_IRQS 1: the port's pin interrupt, an ISR of ours */
+static coop_edges_t edges;
+static void edge_isr(coop_pin_t pin, bool level)
+{
+    (void)pin;
+    coop_edges_report(&edges, level);
+}
+#define T1_INIT                                                        \
+    coop_pin_input(BOARD_BUTTON1, COOP_PULL_UP);                       \
+    (void)coop_edges_init(&edges, COOP_EDGE_FALLING);                  \
+    (void)coop_pin_on_edge(BOARD_BUTTON1, COOP_EDGE_FALLING, edge_isr);
+#define T2_BODY                                        \
+    AWAIT_EDGES(&edges);                               \
+    if (coop_edges_take(&edges) > 1) coop_pin_toggle(BOARD_LED2);
+
+#elif defined(FEAT_EDGES_ATTACH) /* COOP_PIN_IRQS 1: the same with coop_edges_attach */
+static coop_edges_t edges;
+#define T1_INIT (void)coop_edges_attach(&edges, BOARD_BUTTON1, COOP_EDGE_FALLING, COOP_PULL_UP);
 #define T2_BODY                                        \
     AWAIT_EDGES(&edges);                               \
     if (coop_edges_take(&edges) > 1) coop_pin_toggle(BOARD_LED2);

@@ -47,6 +47,9 @@ FEATURES=(
   "RING|+ ring: ISR coop_ring_push, AWAIT_RING, 4 x 1 B"
   "KEYS|+ keys: 1 key polled (poll task), AWAIT_KEYS"
   "EDGES|+ edges: ISR coop_edges_report, AWAIT_EDGES"
+  "KEYPAD|+ keypad: COOP_KEYPAD_DEFINE 1 key, AWAIT_KEY_EVENT"
+  "EDGES_PIN|+ edges, COOP_PIN_IRQS 1, coop_pin_on_edge + our ISR"
+  "EDGES_ATTACH|the same with coop_edges_attach (no ISR of ours)"
 )
 
 # size TOOL ELF -> "flash ram"
