@@ -90,8 +90,9 @@ $(eval $(call unit_variant,wheel-b4l8-32,GOTO,32,clang -std=c11,-DCOOP_WHEEL_SLO
 # no wheel: the sorted timer list (COOP_WHEEL_LEVELS 0, the AVR port's default)
 $(eval $(call unit_variant,list-16,SWITCH,16,gcc -std=c99,-DCOOP_WHEEL_LEVELS=0 -DCOOP_DEADLINE_NEST=3))
 $(eval $(call unit_variant,list-cxx-goto-32,GOTO,32,clang++ -x c++ -std=c++11,-DCOOP_WHEEL_LEVELS=0))
-# ISR objects with GCC atomics (the host's flavour) instead of the critical section
-$(eval $(call unit_variant,atomic-switch-32,SWITCH,32,gcc -std=c11,-DCOOP_PORT_ATOMIC=1))
+# ISR objects with GCC atomics (the host's flavour) instead of the critical section; pin
+# interrupts on (COOP_PIN_IRQS 1: the virtual port's edges, coop_edges_attach)
+$(eval $(call unit_variant,atomic-switch-32,SWITCH,32,gcc -std=c11,-DCOOP_PORT_ATOMIC=1 -DCOOP_PIN_IRQS=1))
 $(eval $(call unit_variant,asan-switch-32,SWITCH,32,gcc -std=c99,-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
 $(eval $(call unit_variant,asan-goto-16,GOTO,16,clang -std=c11,-DCOOP_DEADLINE_NEST=3 -fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
 # other tick rates: the time suite (its ms conversions round up and saturate)

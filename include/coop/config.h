@@ -107,6 +107,15 @@
 #error "coop: COOP_PIN_IRQS must be 0 or 1"
 #endif
 
+/* COOP_CONFIG: COOP_EDGES_ATTACH_MAX, 1..255, 4. Counters that
+ * coop_edges_attach can attach at once (one per pin). */
+#ifndef COOP_EDGES_ATTACH_MAX
+#define COOP_EDGES_ATTACH_MAX 4
+#endif
+#if COOP_EDGES_ATTACH_MAX < 1 || COOP_EDGES_ATTACH_MAX > 255
+#error "coop: COOP_EDGES_ATTACH_MAX must be 1..255"
+#endif
+
 /* COOP_CONFIG: COOP_DEBUG, 0 or 1, 0. 1: a loop you can look into. Each task
  * keeps a name (coop_task_set_name), the file and line where it will resume,
  * and joins its loop's list of tasks, which coop_loop_dump (coop/board.h) or

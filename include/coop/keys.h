@@ -250,15 +250,6 @@ typedef struct coop_edges {
     uint8_t mode;
 } coop_edges_t;
 
-/* COOP_CONFIG: COOP_EDGES_ATTACH_MAX, 1..255, 4. Counters that
- * coop_edges_attach can attach at once (one per pin). */
-#ifndef COOP_EDGES_ATTACH_MAX
-#define COOP_EDGES_ATTACH_MAX 4
-#endif
-#if COOP_EDGES_ATTACH_MAX < 1 || COOP_EDGES_ATTACH_MAX > 255
-#error "coop: COOP_EDGES_ATTACH_MAX must be 1..255"
-#endif
-
 /* A keypad's state (COOP_KEYPAD_DEFINE makes it; yours to leave alone). */
 typedef struct coop_keypad_state {
     coop_keys_t keys;         /* the debouncer (debounce 0) and its queue */
