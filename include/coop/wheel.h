@@ -83,7 +83,7 @@ typedef struct coop_wheel {
     coop_link_t expired;                              /* due, not yet popped */
     coop_tick_t now;                                  /* processed up to here */
     coop_tick_t due;       /* advance has no work before this tick (DESIGN) */
-    uint16_t due_slot;     /* the slot that starts at due, or none (L * S) */
+    coop_link_t *due_slot; /* the slot that starts at due, or NULL */
     coop_wheel_bits_t occupied[COOP_WHEEL_LEVELS];    /* may have stale 1s */
 } coop_wheel_t;
 #else
@@ -229,8 +229,6 @@ bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when)
 #define COOP_PRIV_S COOP_WHEEL_SLOTS
 #define COOP_PRIV_B COOP_WHEEL_SLOT_BITS
 #define COOP_PRIV_L COOP_WHEEL_LEVELS
-/* due_slot when no slot is known to start at due (due is a lower bound) */
-#define COOP_PRIV_WHEEL_BOUND (COOP_PRIV_L * COOP_PRIV_S)
 /* half the tick range: an empty wheel's due is now + this */
 #define COOP_PRIV_WHEEL_HALF ((coop_tick_t)(COOP_TICK_MAX_WAIT + 1u))
 
@@ -281,8 +279,8 @@ static const coop_priv_wheel_lv_t coop_priv_wheel_lv_of_bit[32] = {
 #endif
 
 /* Put armed timer t (its expiry later than now) in its slot; returns the
- * slot's index and sets *start to the tick at which advance visits it. */
-static inline unsigned coop_priv_wheel_place(coop_wheel_t *w, coop_timer_t *t,
+ * slot and sets *start to the tick at which advance visits it. */
+static inline coop_link_t *coop_priv_wheel_place(coop_wheel_t *w, coop_timer_t *t,
                                              coop_tick_t *start)
 {
     coop_tick_t e = t->expires;
@@ -315,7 +313,7 @@ static inline unsigned coop_priv_wheel_place(coop_wheel_t *w, coop_timer_t *t,
     last->next = &t->link;
     h->prev = &t->link;
     w->occupied[level] |= (coop_wheel_bits_t)((coop_wheel_bits_t)1 << slot);
-    return index;
+    return h;
 }
 
 void coop_wheel_init(coop_wheel_t *w, coop_tick_t now)
@@ -323,7 +321,7 @@ void coop_wheel_init(coop_wheel_t *w, coop_tick_t now)
     unsigned i;
     w->now = now;
     w->due = (coop_tick_t)(now + COOP_PRIV_WHEEL_HALF);
-    w->due_slot = COOP_PRIV_WHEEL_BOUND;
+    w->due_slot = NULL;
     for (i = 0; i < COOP_PRIV_L; i++)
         w->occupied[i] = 0;
     for (i = 0; i < COOP_PRIV_L * COOP_PRIV_S; i++)
@@ -334,17 +332,17 @@ void coop_wheel_init(coop_wheel_t *w, coop_tick_t now)
 void coop_wheel_insert(coop_wheel_t *w, coop_timer_t *t, coop_tick_t expires)
 {
     coop_tick_t start;
-    unsigned index;
+    coop_link_t *h;
     coop_timer_cancel(t);
     t->expires = expires;
     if (coop_tick_diff(expires, w->now) <= 0) {
         coop_priv_list_append(&w->expired, &t->link);
         return;
     }
-    index = coop_priv_wheel_place(w, t, &start);
+    h = coop_priv_wheel_place(w, t, &start);
     if (coop_tick_diff(start, w->due) < 0) { /* before all other work: the earliest */
         w->due = start;
-        w->due_slot = (uint16_t)index;
+        w->due_slot = h;
     }
 }
 
@@ -405,20 +403,20 @@ static bool coop_priv_wheel_find(coop_wheel_t *w)
                 continue; /* stale */
             }
             w->due = (coop_tick_t)((coop_tick_t)(base + d) << shift);
-            w->due_slot = (uint16_t)(k * COOP_PRIV_S + slot);
+            w->due_slot = &w->slot[k * COOP_PRIV_S + slot];
             return true;
         }
     }
     w->due = (coop_tick_t)(w->now + COOP_PRIV_WHEEL_HALF);
-    w->due_slot = COOP_PRIV_WHEEL_BOUND;
+    w->due_slot = NULL;
     return false;
 }
 
 /* The cache names a slot that still holds a timer (a cancel may empty it). */
 static bool coop_priv_wheel_exact(const coop_wheel_t *w)
 {
-    unsigned i = w->due_slot;
-    return i != COOP_PRIV_WHEEL_BOUND && w->slot[i].next != &w->slot[i];
+    const coop_link_t *h = w->due_slot;
+    return h != NULL && h->next != h;
 }
 
 /* advance when the cache says work may be due by `to`: visit the occupied
@@ -428,8 +426,8 @@ static COOP_PRIV_WHEEL_NOINLINE void coop_priv_wheel_run(coop_wheel_t *w, coop_t
     if (coop_priv_wheel_exact(w) || coop_priv_wheel_find(w)) {
         for (;;) {
             const coop_tick_t start = w->due;
-            const unsigned index = w->due_slot;
-            coop_link_t *h = &w->slot[index];
+            coop_link_t *h = w->due_slot;
+            const unsigned index = (unsigned)(h - w->slot);
             coop_link_t *first, *last;
             if (coop_tick_after(start, to)) {
                 if (coop_tick_after(to, w->now))
@@ -446,10 +444,42 @@ static COOP_PRIV_WHEEL_NOINLINE void coop_priv_wheel_run(coop_wheel_t *w, coop_t
                 /* level 0 holds timers of one tick, this one: splice the
                  * whole slot onto the expired list, in order */
                 coop_link_t *tail = w->expired.prev;
+                coop_wheel_bits_t r;
                 tail->next = first;
                 first->prev = tail;
                 last->next = &w->expired;
                 w->expired.prev = last;
+                /* the next occupied slot of level 0, if any, is the
+                 * earliest work (index is now's own slot) */
+                r = (coop_wheel_bits_t)((coop_wheel_bits_t)(w->occupied[0] >> index) >> 1);
+                if (r != 0) {
+                    const unsigned d = coop_priv_ctz(r) + 1;
+                    if (h[d].next != &h[d]) {
+                        w->due = (coop_tick_t)(start + d);
+                        w->due_slot = h + d;
+                        continue;
+                    }
+                }
+            } else if (COOP_PRIV_L > 1 && index < 2 * COOP_PRIV_S && first != last) {
+                /* level 1: every timer moves to level 0 (or is due now) */
+                coop_link_t *n = first;
+                last->next = NULL;
+                do {
+                    coop_timer_t *t = (coop_timer_t *)(void *)((char *)n - offsetof(coop_timer_t, link));
+                    n = n->next;
+                    if (t->expires == start) {
+                        coop_priv_list_append(&w->expired, &t->link);
+                    } else {
+                        const unsigned slot = (unsigned)t->expires & (COOP_PRIV_S - 1);
+                        coop_link_t *h0 = &w->slot[slot], *l0;
+                        t->link.next = h0; /* (the order of coop_priv_wheel_place) */
+                        l0 = h0->prev;
+                        t->link.prev = l0;
+                        l0->next = &t->link;
+                        h0->prev = &t->link;
+                        w->occupied[0] |= (coop_wheel_bits_t)((coop_wheel_bits_t)1 << slot);
+                    }
+                } while (n != NULL);
             } else if (first == last) {
                 /* One timer. The levels below this slot's are empty (it was
                  * the earliest work) and other slots of its level start
@@ -459,7 +489,7 @@ static COOP_PRIV_WHEEL_NOINLINE void coop_priv_wheel_run(coop_wheel_t *w, coop_t
                 coop_timer_t *t = (coop_timer_t *)(void *)((char *)first - offsetof(coop_timer_t, link));
                 if (coop_tick_after(t->expires, to)) {
                     coop_tick_t s;
-                    w->due_slot = (uint16_t)coop_priv_wheel_place(w, t, &s);
+                    w->due_slot = coop_priv_wheel_place(w, t, &s);
                     w->due = s;
                     continue;
                 }
@@ -517,9 +547,9 @@ bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when)
         return false;
     *when = w->due;
 #if COOP_WHEEL_LEVELS > 1 /* one level: every slot is level 0 (and the top) */
-    if (w->due_slot >= COOP_PRIV_S) {
+    if (w->due_slot >= &w->slot[COOP_PRIV_S]) {
         /* a higher level: its slot holds the earliest timers; find the first */
-        const coop_link_t *h = &w->slot[w->due_slot];
+        const coop_link_t *h = w->due_slot;
         const coop_link_t *n = h->next;
         coop_stick_t best = 0;
         unsigned seen = 0;
