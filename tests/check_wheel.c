@@ -1230,7 +1230,7 @@ static void due_cache(unsigned si)
     /* an empty wheel's cached tick left 1 ahead of now: a timer armed
      * beyond it is still found, by next and by advance */
     m_reset(start);
-    coop_wheel_advance(&W, add(start, COOP_TICK_MAX_WAIT));
+    coop_wheel_advance(&W, add(start, COOP_TICK_MAX_WAIT - 1u));
     coop_wheel_insert(&W, &tmr[0], add(W.now, 10));
     CHECK(coop_wheel_next(&W, &when));
     CHECK_EQ(when, add(W.now, 10));
@@ -1240,6 +1240,25 @@ static void due_cache(unsigned si)
     coop_wheel_advance(&W, add(W.now, 2));
     CHECK_PTR(pop(&W), NULL);
     step_to(add(W.now, far - 2u), &tmr[1]);
+
+    /* what sched.h does after a stall: advance COOP_TICK_MAX_WAIT (the
+     * wheel holds only an expired timer), then set now to the clock, more
+     * than half the range ahead; a timer armed next pops on its tick, or in
+     * the first advance that reaches it, however far that one goes */
+    for (i = 0; i < 4u; i++) {
+        static const uint32_t ahead[4] = {1u, 100u, 5000u, 0u};
+        const uint32_t x = ahead[i] ? (uint32_t)TICK_HALF + ahead[i] : (uint32_t)TICK_MAX;
+        m_reset(start);
+        coop_wheel_insert(&W, &tmr[2], start);
+        coop_wheel_advance(&W, add(start, COOP_TICK_MAX_WAIT));
+        CHECK_PTR(pop(&W), &tmr[2]);
+        W.now = add(start, x);
+        coop_wheel_insert(&W, &tmr[0], add(W.now, 50));
+        coop_wheel_advance(&W, add(W.now, COOP_TICK_MAX_WAIT));
+        CHECK_PTR(pop(&W), &tmr[0]);
+        coop_wheel_insert(&W, &tmr[1], add(W.now, 7));
+        step_to(add(W.now, 7), &tmr[1]);
+    }
 }
 
 /* Each targeted test runs from every start tick (one forked test each, not

@@ -27,17 +27,41 @@
  *   L-1 times in its life, never repeatedly at one level (no re-cascading).
  *   Slots are FIFO lists, so timers due on the same tick expire in the order
  *   they were inserted.
- *   Insert: one msb and a list append. Cancel: a list unlink (the slot's
- *   occupancy bit is cleared lazily, when a search meets the empty slot).
+ *   Insert: one msb (a table by that bit gives level and shift), a list
+ *   append and a compare with the cache (below). Cancel: a list unlink (the
+ *   slot's occupancy bit is cleared lazily, when a search meets the empty
+ *   slot; the cache is left as it is).
  *   Advance: jumps from occupied slot to occupied slot, found with per-level
  *   occupancy bitmaps; no work for ticks where nothing is due (tickless), and
  *   after a long sleep at most (timers x L + L) slot visits.
+ *   The cache: `due`, a tick before which advance has no work (a lower bound
+ *   of the earliest occupied slot's start), and `due_slot`, that slot when
+ *   known (NULL: due is only a bound). An advance to a tick before due is a
+ *   compare and a store: no search, however many levels. Insert lowers due
+ *   (and sets due_slot) when its timer's slot starts earlier. A cancel that
+ *   empties due_slot leaves a bound that is still right; the next advance
+ *   reaching due, or coop_wheel_next, sees the empty slot and searches. An
+ *   advance that reaches due visits the slot and finds the next work from
+ *   there: after a level-0 slot, the next bit of level 0; after a higher
+ *   slot with one timer, that timer's new slot (or, when the advance's target
+ *   reaches its tick, it expires at once: lower levels are empty and the rest
+ *   of its level is later, so no order is broken); else a search from level
+ *   0 (below the top level, a timer's slot always follows now's, so the
+ *   search masks, with no rotation). An empty wheel's due is now +
+ *   COOP_TICK_MAX_WAIT: a shorter idle advance is two compares, a longer one
+ *   a search that finds nothing. due stays less than half the range ahead of
+ *   now, so signed differences order the ticks (wrap-safe with 16-bit
+ *   ticks), with one exception: after a stall, sched.h sets now itself, on
+ *   an empty wheel, to a clock up to a whole range ahead, which can leave
+ *   due behind now. So the compare also asks that due be ahead of now; if
+ *   not, the advance searches, and the search sets due right again.
  *   Range: a timer may expire up to COOP_TICK_MAX_WAIT (half the tick range)
  *   after `now`. L*B covers COOP_TICK_BITS (config.h refuses less: a top
  *   level that lapped would cost a visit per lap), so no timer laps.
  *   Lateness: none. A timer expires during the first advance whose target
  *   reaches its tick, and that advance reports it at exactly that tick.
- *   RAM: L * S list heads + L bitmaps (B=6: 6 * 64 * 2 pointers + 48 bytes).
+ *   RAM: L * S list heads + L bitmaps + the cache, a tick and a pointer
+ *   (B=6, 32-bit ticks: 6 * 64 * 2 pointers + 48 + 4 + 1 pointer bytes).
  *
  * Nothing here is ISR-safe: only the loop's context touches the wheel.
  *
@@ -119,7 +143,9 @@ coop_timer_t *coop_wheel_pop(coop_wheel_t *w);
 
 /* The earliest tick at which coop_wheel_advance has work to do: false when
  * no timer is armed. Exact when the earliest timer is in level 0, or its slot
- * holds at most COOP_WHEEL_SCAN_MAX timers; otherwise the start of its slot (earlier than the timer, never later). */
+ * holds at most COOP_WHEEL_SCAN_MAX timers; otherwise the start of its slot
+ * (earlier than the timer, never later). Reads the wheel's cache (DESIGN):
+ * O(1) unless cancels emptied the cached slot. */
 bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when);
 
 static inline void coop_timer_init(coop_timer_t *t)
@@ -229,8 +255,6 @@ bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when)
 #define COOP_PRIV_S COOP_WHEEL_SLOTS
 #define COOP_PRIV_B COOP_WHEEL_SLOT_BITS
 #define COOP_PRIV_L COOP_WHEEL_LEVELS
-/* half the tick range: an empty wheel's due is now + this */
-#define COOP_PRIV_WHEEL_HALF ((coop_tick_t)(COOP_TICK_MAX_WAIT + 1u))
 
 #if defined(__GNUC__) && !defined(__AVR__) && !defined(__ARM_ARCH_6M__) && \
     !(defined(__ARM_ARCH) && __ARM_ARCH < 5)
@@ -320,7 +344,7 @@ void coop_wheel_init(coop_wheel_t *w, coop_tick_t now)
 {
     unsigned i;
     w->now = now;
-    w->due = (coop_tick_t)(now + COOP_PRIV_WHEEL_HALF);
+    w->due = (coop_tick_t)(now + COOP_TICK_MAX_WAIT);
     w->due_slot = NULL;
     for (i = 0; i < COOP_PRIV_L; i++)
         w->occupied[i] = 0;
@@ -407,7 +431,7 @@ static bool coop_priv_wheel_find(coop_wheel_t *w)
             return true;
         }
     }
-    w->due = (coop_tick_t)(w->now + COOP_PRIV_WHEEL_HALF);
+    w->due = (coop_tick_t)(w->now + COOP_TICK_MAX_WAIT);
     w->due_slot = NULL;
     return false;
 }
@@ -515,13 +539,15 @@ static COOP_PRIV_WHEEL_NOINLINE void coop_priv_wheel_run(coop_wheel_t *w, coop_t
     /* empty: jump, however far (an idle longer than half the tick range,
      * possible with 16-bit ticks, must not leave now behind) */
     w->now = to;
-    w->due = (coop_tick_t)(to + COOP_PRIV_WHEEL_HALF);
+    w->due = (coop_tick_t)(to + COOP_TICK_MAX_WAIT);
 }
 
 void coop_wheel_advance(coop_wheel_t *w, coop_tick_t to)
 {
-    if (coop_tick_diff(to, w->due) < 0)
-        w->now = to; /* nothing due by `to`: a compare and a store */
+    /* nothing due by `to`: two compares and a store (the second: due is
+     * ahead of now, which sched.h may have set itself: see DESIGN) */
+    if (coop_tick_diff(to, w->due) < 0 && coop_tick_diff(w->due, w->now) > 0)
+        w->now = to;
     else
         coop_priv_wheel_run(w, to);
 }
