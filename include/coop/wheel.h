@@ -61,7 +61,8 @@
  *   Lateness: none. A timer expires during the first advance whose target
  *   reaches its tick, and that advance reports it at exactly that tick.
  *   RAM: L * S list heads + L bitmaps + the cache, a tick and a pointer
- *   (B=6, 32-bit ticks: 6 * 64 * 2 pointers + 48 + 4 + 1 pointer bytes).
+ *   (sizeof grows by 8 bytes on x86-64 and on M0+ with 32-bit ticks, by 0 on
+ *   M0+ with 16-bit ticks, where it fills padding).
  *
  * Nothing here is ISR-safe: only the loop's context touches the wheel.
  *
@@ -261,6 +262,14 @@ bool coop_wheel_next(coop_wheel_t *w, coop_tick_t *when)
 #define COOP_PRIV_FAST_CLZ 1
 #else
 #define COOP_PRIV_FAST_CLZ 0
+#endif
+
+/* Two shortcuts of the expiry path that cost code (M0+: ~200 bytes) for
+ * speed with many timers: left out when the build optimises for size. */
+#if defined(__OPTIMIZE_SIZE__)
+#define COOP_PRIV_WHEEL_SHORTCUTS 0
+#else
+#define COOP_PRIV_WHEEL_SHORTCUTS 1
 #endif
 
 #if defined(__GNUC__)
@@ -468,20 +477,23 @@ static COOP_PRIV_WHEEL_NOINLINE void coop_priv_wheel_run(coop_wheel_t *w, coop_t
                 /* level 0 holds timers of one tick, this one: splice the
                  * whole slot onto the expired list, in order */
                 coop_link_t *tail = w->expired.prev;
-                coop_wheel_bits_t r;
                 tail->next = first;
                 first->prev = tail;
                 last->next = &w->expired;
                 w->expired.prev = last;
-                /* the next occupied slot of level 0, if any, is the
-                 * earliest work (index is now's own slot) */
-                r = (coop_wheel_bits_t)((coop_wheel_bits_t)(w->occupied[0] >> index) >> 1);
-                if (r != 0) {
-                    const unsigned d = coop_priv_ctz(r) + 1;
-                    if (h[d].next != &h[d]) {
-                        w->due = (coop_tick_t)(start + d);
-                        w->due_slot = h + d;
-                        continue;
+#if COOP_PRIV_WHEEL_SHORTCUTS
+                {
+                    /* the next occupied slot of level 0, if any, is the
+                     * earliest work (index is now's own slot) */
+                    const coop_wheel_bits_t r =
+                        (coop_wheel_bits_t)((coop_wheel_bits_t)(w->occupied[0] >> index) >> 1);
+                    if (r != 0) {
+                        const unsigned d = coop_priv_ctz(r) + 1;
+                        if (h[d].next != &h[d]) {
+                            w->due = (coop_tick_t)(start + d);
+                            w->due_slot = h + d;
+                            continue;
+                        }
                     }
                 }
             } else if (COOP_PRIV_L > 1 && index < 2 * COOP_PRIV_S && first != last) {
@@ -504,6 +516,7 @@ static COOP_PRIV_WHEEL_NOINLINE void coop_priv_wheel_run(coop_wheel_t *w, coop_t
                         w->occupied[0] |= (coop_wheel_bits_t)((coop_wheel_bits_t)1 << slot);
                     }
                 } while (n != NULL);
+#endif
             } else if (first == last) {
                 /* One timer. The levels below this slot's are empty (it was
                  * the earliest work) and other slots of its level start
