@@ -298,10 +298,11 @@ static void coop_priv_list_append(coop_link_t *h, coop_link_t *n)
  * timer's level, and its shift (level * B; a load is cheaper than the
  * product). */
 typedef struct coop_priv_wheel_lv {
+    unsigned short first; /* level * S: the level's first slot */
     unsigned char level, shift;
 } coop_priv_wheel_lv_t;
 #define COOP_PRIV_LV_(i) ((i) / COOP_PRIV_B < COOP_PRIV_L ? (i) / COOP_PRIV_B : COOP_PRIV_L - 1)
-#define COOP_PRIV_LV(i) {COOP_PRIV_LV_(i), COOP_PRIV_B * COOP_PRIV_LV_(i)}
+#define COOP_PRIV_LV(i) {COOP_PRIV_S * COOP_PRIV_LV_(i), COOP_PRIV_LV_(i), COOP_PRIV_B * COOP_PRIV_LV_(i)}
 #define COOP_PRIV_LV4(i) COOP_PRIV_LV(i), COOP_PRIV_LV(i + 1), COOP_PRIV_LV(i + 2), COOP_PRIV_LV(i + 3)
 static const coop_priv_wheel_lv_t coop_priv_wheel_lv_of_bit[32] = {
     COOP_PRIV_LV4(0),  COOP_PRIV_LV4(4),  COOP_PRIV_LV4(8),  COOP_PRIV_LV4(12),
@@ -317,13 +318,14 @@ static inline coop_link_t *coop_priv_wheel_place(coop_wheel_t *w, coop_timer_t *
                                              coop_tick_t *start)
 {
     coop_tick_t e = t->expires;
-    unsigned level, shift, slot, index;
+    unsigned level, shift, slot, first;
     coop_link_t *h, *last;
 #if COOP_PRIV_FAST_CLZ
     const coop_priv_wheel_lv_t *lv =
         &coop_priv_wheel_lv_of_bit[31u ^ (unsigned)__builtin_clz((unsigned)(coop_tick_t)(e ^ w->now))];
     level = lv->level;
     shift = lv->shift;
+    first = lv->first;
 #else
     coop_tick_t x = (coop_tick_t)(e ^ w->now);
     level = 0;
@@ -332,12 +334,12 @@ static inline coop_link_t *coop_priv_wheel_place(coop_wheel_t *w, coop_timer_t *
         level++;
     }
     shift = level * COOP_PRIV_B;
+    first = level * COOP_PRIV_S;
 #endif
     e = (coop_tick_t)(e >> shift);
     slot = (unsigned)e & (COOP_PRIV_S - 1);
     *start = (coop_tick_t)(e << shift);
-    index = level * COOP_PRIV_S + slot;
-    h = &w->slot[index];
+    h = &w->slot[first + slot];
     /* append; this order keeps the compiler from pairing the two stores
      * into the node through a vector register (x86: 4 instructions, not 2) */
     t->link.next = h;
