@@ -27,7 +27,8 @@
  *   L-1 times in its life, never repeatedly at one level (no re-cascading).
  *   Slots are FIFO lists, so timers due on the same tick expire in the order
  *   they were inserted.
- *   Insert: one msb (a table by that bit gives level and shift), a list
+ *   Insert: one msb (on cores with a count-leading-zeros instruction, a
+ *   table by that bit gives the level, its shift and its first slot), a list
  *   append and a compare with the cache (below). Cancel: a list unlink (the
  *   slot's occupancy bit is cleared lazily, when a search meets the empty
  *   slot; the cache is left as it is).
@@ -36,25 +37,27 @@
  *   after a long sleep at most (timers x L + L) slot visits.
  *   The cache: `due`, a tick before which advance has no work (a lower bound
  *   of the earliest occupied slot's start), and `due_slot`, that slot when
- *   known (NULL: due is only a bound). An advance to a tick before due is a
- *   compare and a store: no search, however many levels. Insert lowers due
+ *   known (NULL: due is only a bound). An advance to a tick before due is two
+ *   compares and a store: no search, however many levels. Insert lowers due
  *   (and sets due_slot) when its timer's slot starts earlier. A cancel that
  *   empties due_slot leaves a bound that is still right; the next advance
  *   reaching due, or coop_wheel_next, sees the empty slot and searches. An
  *   advance that reaches due visits the slot and finds the next work from
- *   there: after a level-0 slot, the next bit of level 0; after a higher
- *   slot with one timer, that timer's new slot (or, when the advance's target
- *   reaches its tick, it expires at once: lower levels are empty and the rest
- *   of its level is later, so no order is broken); else a search from level
- *   0 (below the top level, a timer's slot always follows now's, so the
- *   search masks, with no rotation). An empty wheel's due is now +
- *   COOP_TICK_MAX_WAIT: a shorter idle advance is two compares, a longer one
- *   a search that finds nothing. due stays less than half the range ahead of
- *   now, so signed differences order the ticks (wrap-safe with 16-bit
- *   ticks), with one exception: after a stall, sched.h sets now itself, on
- *   an empty wheel, to a clock up to a whole range ahead, which can leave
- *   due behind now. So the compare also asks that due be ahead of now; if
- *   not, the advance searches, and the search sets due right again.
+ *   there: after a level-0 slot, the next bit of level 0 (and a level-1
+ *   slot's timers go to level 0 with no level search: both shortcuts are left
+ *   out of builds optimised for size); after a higher slot with one timer,
+ *   that timer's new slot (or, when the advance's target reaches its tick, it
+ *   expires at once: lower levels are empty and the rest of its level is
+ *   later, so no order is broken); else a search from level 0 (below the top
+ *   level, a timer's slot always follows now's, so the search masks, with no
+ *   rotation). An empty wheel's due is now + COOP_TICK_MAX_WAIT: a shorter
+ *   idle advance is two compares, a longer one a search that finds nothing.
+ *   due stays less than half the range ahead of now, so signed differences
+ *   order the ticks (wrap-safe with 16-bit ticks), with one exception: after
+ *   a stall, sched.h sets now itself, on an empty wheel, to a clock up to a
+ *   whole range ahead, which can leave due behind now. So the compare also
+ *   asks that due be ahead of now; if not, the advance searches, and the
+ *   search sets due right again.
  *   Range: a timer may expire up to COOP_TICK_MAX_WAIT (half the tick range)
  *   after `now`. L*B covers COOP_TICK_BITS (config.h refuses less: a top
  *   level that lapped would cost a visit per lap), so no timer laps.
@@ -295,15 +298,17 @@ static void coop_priv_list_append(coop_link_t *h, coop_link_t *n)
 
 #if COOP_PRIV_FAST_CLZ
 /* By i, the highest bit in which a timer's expiry differs from now: the
- * timer's level, and its shift (level * B; a load is cheaper than the
- * product). */
+ * timer's level, its shift (level * B) and its first slot (level * S);
+ * loads are cheaper than the products. */
 typedef struct coop_priv_wheel_lv {
     unsigned short first; /* level * S: the level's first slot */
     unsigned char level, shift;
 } coop_priv_wheel_lv_t;
 #define COOP_PRIV_LV_(i) ((i) / COOP_PRIV_B < COOP_PRIV_L ? (i) / COOP_PRIV_B : COOP_PRIV_L - 1)
-#define COOP_PRIV_LV(i) {COOP_PRIV_S * COOP_PRIV_LV_(i), COOP_PRIV_LV_(i), COOP_PRIV_B * COOP_PRIV_LV_(i)}
-#define COOP_PRIV_LV4(i) COOP_PRIV_LV(i), COOP_PRIV_LV(i + 1), COOP_PRIV_LV(i + 2), COOP_PRIV_LV(i + 3)
+#define COOP_PRIV_LV(i) \
+    {COOP_PRIV_S * COOP_PRIV_LV_(i), COOP_PRIV_LV_(i), COOP_PRIV_B * COOP_PRIV_LV_(i)}
+#define COOP_PRIV_LV4(i) \
+    COOP_PRIV_LV(i), COOP_PRIV_LV(i + 1), COOP_PRIV_LV(i + 2), COOP_PRIV_LV(i + 3)
 static const coop_priv_wheel_lv_t coop_priv_wheel_lv_of_bit[32] = {
     COOP_PRIV_LV4(0),  COOP_PRIV_LV4(4),  COOP_PRIV_LV4(8),  COOP_PRIV_LV4(12),
     COOP_PRIV_LV4(16), COOP_PRIV_LV4(20), COOP_PRIV_LV4(24), COOP_PRIV_LV4(28)};
@@ -321,8 +326,8 @@ static inline coop_link_t *coop_priv_wheel_place(coop_wheel_t *w, coop_timer_t *
     unsigned level, shift, slot, first;
     coop_link_t *h, *last;
 #if COOP_PRIV_FAST_CLZ
-    const coop_priv_wheel_lv_t *lv =
-        &coop_priv_wheel_lv_of_bit[31u ^ (unsigned)__builtin_clz((unsigned)(coop_tick_t)(e ^ w->now))];
+    const unsigned bit = 31u ^ (unsigned)__builtin_clz((unsigned)(coop_tick_t)(e ^ w->now));
+    const coop_priv_wheel_lv_t *lv = &coop_priv_wheel_lv_of_bit[bit];
     level = lv->level;
     shift = lv->shift;
     first = lv->first;
