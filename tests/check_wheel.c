@@ -1127,6 +1127,140 @@ static void next_exact(unsigned si)
     }
 }
 
+/* Advance one tick at a time from now to e: nothing pops before e, then t
+ * (NULL: nothing) pops at e. */
+static void step_to(coop_tick_t e, const coop_timer_t *t)
+{
+    while (W.now != e) {
+        coop_wheel_advance(&W, add(W.now, 1));
+        if (W.now != e)
+            REQUIRE(pop(&W) == NULL, "start %lu: a timer popped at %lu, before %lu",
+                    (unsigned long)g_start, (unsigned long)W.now, (unsigned long)e);
+    }
+    CHECK_PTR(pop(&W), t);
+}
+
+/* The wheel caches the tick of its earliest work (DESIGN): an advance that
+ * stops short of it is a compare and a store. Each way the cache could go
+ * stale: an insert earlier than the cached tick, the cached timer cancelled,
+ * an advance past several slots at once, an empty wheel carried across
+ * wraps (its cache then lags behind now), each timer checked to pop on its
+ * exact tick, advancing one tick at a time. */
+static void due_cache(unsigned si)
+{
+    coop_tick_t start = start_at(si), when;
+    const uint32_t far = min_u32(COOP_TICK_MAX_WAIT, 20000u);
+    unsigned i;
+
+    /* an insert earlier than the cached earliest: a lower level, then the
+     * same or a lower level, after advances that stopped short */
+    m_reset(start);
+    coop_wheel_insert(&W, &tmr[0], add(start, far));
+    CHECK(coop_wheel_next(&W, &when));
+    CHECK(fwd(start, when) <= far && when != start);
+    coop_wheel_advance(&W, add(start, 1));
+    CHECK_PTR(pop(&W), NULL);
+    coop_wheel_insert(&W, &tmr[1], add(start, 4));
+    CHECK(coop_wheel_next(&W, &when));
+    CHECK_EQ(when, add(start, 4));
+    step_to(add(start, 4), &tmr[1]);
+    coop_wheel_insert(&W, &tmr[2], add(start, far / 2u + 1u));
+    coop_wheel_insert(&W, &tmr[3], add(start, far / 4u));
+    step_to(add(start, far / 4u), &tmr[3]);
+    step_to(add(start, far / 2u + 1u), &tmr[2]);
+    step_to(add(start, far), &tmr[0]);
+    CHECK(!coop_wheel_next(&W, &when));
+
+    /* the earliest timer cancelled: next and advance find the next one */
+    m_reset(start);
+    coop_wheel_insert(&W, &tmr[0], add(start, 100));
+    coop_wheel_insert(&W, &tmr[1], add(start, far));
+    CHECK(coop_wheel_next(&W, &when));
+    CHECK_EQ(when, add(start, 100));
+    coop_timer_cancel(&tmr[0]);
+    CHECK(coop_wheel_next(&W, &when));
+    CHECK(when != add(start, 100) && fwd(start, when) <= far);
+    coop_wheel_insert(&W, &tmr[2], add(start, 200));
+    CHECK(coop_wheel_next(&W, &when));
+    CHECK_EQ(when, add(start, 200));
+    step_to(add(start, 200), &tmr[2]);
+    coop_wheel_insert(&W, &tmr[3], add(start, 300));
+    coop_timer_cancel(&tmr[3]);
+    step_to(add(start, 400), NULL);
+    coop_timer_cancel(&tmr[1]);
+    CHECK(!coop_wheel_next(&W, &when));
+    coop_wheel_advance(&W, add(start, far + 1u));
+    CHECK_PTR(pop(&W), NULL);
+    CHECK_EQ(W.now, add(start, far + 1u));
+
+    /* advance short of the earliest, then past several at once */
+    m_reset(start);
+    coop_wheel_insert(&W, &tmr[0], add(start, 100));
+    coop_wheel_insert(&W, &tmr[1], add(start, 101));
+    coop_wheel_insert(&W, &tmr[2], add(start, far));
+    coop_wheel_advance(&W, add(start, 50));
+    CHECK_PTR(pop(&W), NULL);
+    CHECK_EQ(W.now, add(start, 50));
+    coop_wheel_insert(&W, &tmr[3], add(start, 60));
+    step_to(add(start, 60), &tmr[3]);
+    coop_wheel_advance(&W, add(start, far / 2u));
+    CHECK_EQ(W.now, add(start, far / 2u));
+    CHECK_PTR(pop(&W), &tmr[0]);
+    CHECK_PTR(pop(&W), &tmr[1]);
+    CHECK_PTR(pop(&W), NULL);
+    CHECK(coop_wheel_next(&W, &when));
+    CHECK(fwd(W.now, when) <= fwd(W.now, add(start, far)) && when != W.now);
+    step_to(add(start, far), &tmr[2]);
+
+    /* an empty wheel carried across wraps by far advances, each one short
+     * of its cached tick or past it; then a timer pops on its tick */
+    m_reset(start);
+    for (i = 0; i < 8u; i++) {
+        coop_tick_t to = add(W.now, i % 2u ? COOP_TICK_MAX_WAIT : (uint32_t)TICK_HALF / 2u + i);
+        coop_wheel_advance(&W, to);
+        CHECK_EQ(W.now, to);
+        CHECK(!coop_wheel_next(&W, &when));
+        CHECK_PTR(pop(&W), NULL);
+    }
+    coop_wheel_insert(&W, &tmr[0], add(W.now, 10));
+    CHECK(coop_wheel_next(&W, &when));
+    CHECK_EQ(when, add(W.now, 10));
+    step_to(when, &tmr[0]);
+
+    /* an empty wheel's cached tick left 1 ahead of now: a timer armed
+     * beyond it is still found, by next and by advance */
+    m_reset(start);
+    coop_wheel_advance(&W, add(start, COOP_TICK_MAX_WAIT - 1u));
+    coop_wheel_insert(&W, &tmr[0], add(W.now, 10));
+    CHECK(coop_wheel_next(&W, &when));
+    CHECK_EQ(when, add(W.now, 10));
+    step_to(when, &tmr[0]);
+    coop_wheel_advance(&W, add(W.now, COOP_TICK_MAX_WAIT));
+    coop_wheel_insert(&W, &tmr[1], add(W.now, far));
+    coop_wheel_advance(&W, add(W.now, 2));
+    CHECK_PTR(pop(&W), NULL);
+    step_to(add(W.now, far - 2u), &tmr[1]);
+
+    /* what sched.h does after a stall: advance COOP_TICK_MAX_WAIT (the
+     * wheel holds only an expired timer), then set now to the clock, more
+     * than half the range ahead; a timer armed next pops on its tick, or in
+     * the first advance that reaches it, however far that one goes */
+    for (i = 0; i < 4u; i++) {
+        static const uint32_t ahead[4] = {1u, 100u, 5000u, 0u};
+        const uint32_t x = ahead[i] ? (uint32_t)TICK_HALF + ahead[i] : (uint32_t)TICK_MAX;
+        m_reset(start);
+        coop_wheel_insert(&W, &tmr[2], start);
+        coop_wheel_advance(&W, add(start, COOP_TICK_MAX_WAIT));
+        CHECK_PTR(pop(&W), &tmr[2]);
+        W.now = add(start, x);
+        coop_wheel_insert(&W, &tmr[0], add(W.now, 50));
+        coop_wheel_advance(&W, add(W.now, COOP_TICK_MAX_WAIT));
+        CHECK_PTR(pop(&W), &tmr[0]);
+        coop_wheel_insert(&W, &tmr[1], add(W.now, 7));
+        step_to(add(W.now, 7), &tmr[1]);
+    }
+}
+
 /* Each targeted test runs from every start tick (one forked test each, not
  * one per start: forks are slow under valgrind). */
 START_TEST(test_tickless_loop_exact)
@@ -1195,6 +1329,12 @@ START_TEST(test_next_exact)
 }
 END_TEST
 
+START_TEST(test_due_cache)
+{
+    for_each_start(due_cache);
+}
+END_TEST
+
 Suite *coop_wheel_suite(void)
 {
     Suite *s = suite_create("wheel");
@@ -1211,6 +1351,7 @@ Suite *coop_wheel_suite(void)
     tcase_add_test(tc, test_max_wait);
     tcase_add_test(tc, test_next_exact);
     tcase_add_test(tc, test_empty_jump);
+    tcase_add_test(tc, test_due_cache);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("bulk");
