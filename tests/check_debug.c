@@ -248,6 +248,59 @@ START_TEST(test_trace_hooks)
 }
 END_TEST
 
+/* A blocking run: a task that runs longer than loop.run_max between two
+ * resume points is reported when it returns (COOP_DEBUG_RUN_MAX_MS sets
+ * run_max; 0, the default, checks nothing). */
+static int overrun_asserts;
+static char overrun_msg[200];
+static void record_overrun(const char *msg, const char *file, int line)
+{
+    (void)file;
+    (void)line;
+    overrun_asserts++;
+    (void)snprintf(overrun_msg, sizeof overrun_msg, "%s", msg);
+}
+
+static coop_status_t blocking_fn(coop_task_t *task)
+{
+    ASYNC(task);
+    coop_virtual_advance(30); /* work within the limit */
+    YIELD();
+    coop_virtual_advance(120); /* a blocking delay of 120 ticks */
+    YIELD();
+    coop_virtual_advance(100); /* exactly the limit: not over it */
+    ASYNC_END;
+}
+
+START_TEST(test_blocking_run)
+{
+    ck_assert_uint_eq(loop.run_max, coop_ticks_from_ms(COOP_DEBUG_RUN_MAX_MS));
+    loop.run_max = 0; /* off: nothing is checked */
+    overrun_asserts = 0;
+    coop_virtual_on_assert = record_overrun;
+    ck_assert_int_eq(coop_task_spawn(&loop, &blink.task, blocking_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&loop), COOP_OK);
+    ck_assert_int_eq(overrun_asserts, 0);
+    ck_assert_uint_eq(loop.overruns, 0);
+
+    loop.run_max = 100;
+    coop_task_set_name(&blink.task, "blocker");
+    ck_assert_int_eq(coop_task_spawn(&loop, &blink.task, blocking_fn), COOP_OK);
+    ck_assert_int_eq(coop_loop_run(&loop), COOP_OK);
+    coop_virtual_on_assert = NULL;
+    ck_assert_int_eq(overrun_asserts, 1);
+    ck_assert_ptr_nonnull(strstr(overrun_msg, "COOP_DEBUG_RUN_MAX_MS"));
+    ck_assert_uint_eq(loop.overruns, 1);
+    ck_assert_ptr_eq(loop.overran, &blink.task);
+    ck_assert_uint_eq(loop.overran_ticks, 120);
+    coop_loop_dump_to(&loop, capture, &nlines);
+    ck_assert_int_ge(nlines, 2);
+    ck_assert_msg(strstr(lines[1], "1 task runs over run_max") != NULL &&
+                      strstr(lines[1], "the last: blocker, 120 ticks without a resume point") != NULL,
+                  "dump's overrun line: %s", lines[1]);
+}
+END_TEST
+
 #else /* COOP_DEBUG 0 */
 
 /* Nothing of the debug build is in a task: its struct ends with its timer
@@ -280,6 +333,7 @@ Suite *coop_debug_suite(void)
     tcase_add_test(tc, test_dump);
     tcase_add_test(tc, test_run_main);
     tcase_add_test(tc, test_trace_hooks);
+    tcase_add_test(tc, test_blocking_run);
 #else
     tcase_add_test(tc, test_no_debug_fields);
 #endif

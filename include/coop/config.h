@@ -130,6 +130,16 @@
 #error "coop: COOP_DEBUG must be 0 or 1"
 #endif
 
+/* COOP_CONFIG: COOP_DEBUG_RUN_MAX_MS, ms, 0. With COOP_DEBUG 1: a task that
+ * runs longer than this from one resume point to the next (a blocking delay,
+ * a long loop without YIELD) is reported when it returns: COOP_ASSERT says so,
+ * the loop counts it and coop_loop_dump names the task and how long it ran.
+ * It sets the loop's run_max (ticks) at coop_loop_init; a debug program may
+ * change that field. 0: not checked (two clock reads a task run when on). */
+#ifndef COOP_DEBUG_RUN_MAX_MS
+#define COOP_DEBUG_RUN_MAX_MS 0
+#endif
+
 /* COOP_CONFIG: COOP_TASK_LIST, 0 or 1, COOP_DEBUG. 1: the loop keeps a list
  * of the tasks spawned on it (one pointer more per task), which
  * coop_loop_run_main needs (asyncio.run: when main ends, the tasks left are

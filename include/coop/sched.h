@@ -260,6 +260,12 @@ struct coop_loop {
 #if COOP_DEBUG
     unsigned long passes;      /* passes run */
     unsigned long asleep;      /* ticks spent in the port's idle */
+    uint32_t run_max;          /* ticks a task may run between resume points before
+                                * it is reported (0: not checked); coop_loop_init
+                                * sets COOP_DEBUG_RUN_MAX_MS, a program may change it */
+    unsigned overruns;         /* task runs over run_max */
+    const coop_task_t *overran; /* the last task that did, and for how long */
+    uint32_t overran_ticks;
 #endif
 };
 
@@ -1013,6 +1019,10 @@ int coop_loop_init(coop_loop_t *loop)
 #if COOP_DEBUG
     loop->passes = 0;
     loop->asleep = 0;
+    loop->run_max = coop_ticks_from_ms(COOP_DEBUG_RUN_MAX_MS);
+    loop->overruns = 0;
+    loop->overran = NULL;
+    loop->overran_ticks = 0;
 #endif
     coop_wheel_init(&loop->wheel, coop_port_now());
     coop_priv_loop = loop;
@@ -1315,6 +1325,22 @@ static void coop_priv_settle(coop_loop_t *loop, coop_task_t *t, coop_status_t st
     }
 }
 
+#if COOP_DEBUG
+/* t ran from `from` to now without reaching a resume point: too long? */
+static void coop_priv_run_check(coop_loop_t *loop, const coop_task_t *t, coop_tick_t from)
+{
+    uint32_t took = (uint32_t)(coop_tick_t)(coop_port_now() - from);
+    if (took <= loop->run_max)
+        return;
+    loop->overruns++;
+    loop->overran = t;
+    loop->overran_ticks = (uint32_t)took;
+    COOP_ASSERT(0, "coop: a task ran longer than COOP_DEBUG_RUN_MAX_MS (loop.run_max) without reaching a "
+                   "resume point (a blocking delay? wait with AWAIT_SLEEP_MS; coop_loop_dump "
+                   "names it)");
+}
+#endif
+
 /* Run every task that is ready now, once. */
 COOP_PRIV_LOOP_STEP void coop_priv_pass(coop_loop_t *loop)
 {
@@ -1336,7 +1362,17 @@ COOP_PRIV_LOOP_STEP void coop_priv_pass(coop_loop_t *loop)
         coop_priv_where_file = NULL;
 #endif
         COOP_TRACE_RUN(t);
+#if COOP_DEBUG
+        if (loop->run_max != 0) {
+            coop_tick_t from = coop_port_now();
+            st = t->fn(t);
+            coop_priv_run_check(loop, t, from);
+        } else {
+            st = t->fn(t);
+        }
+#else
         st = t->fn(t);
+#endif
         COOP_TRACE_RAN(t, st);
 #if COOP_DEBUG
         t->file = coop_priv_where_file; /* the last resume point marked (NULL: it ended) */
@@ -1917,6 +1953,13 @@ void coop_loop_dump_to(coop_loop_t *loop, void (*out)(const char *line, void *ct
                                       "%lu ticks asleep", (unsigned long)loop->wheel.now,
                    (unsigned)loop->alive, loop->passes, loop->wakes, loop->idles, loop->asleep);
     out(line, ctx);
+    if (loop->overruns != 0) {
+        (void)snprintf(line, sizeof line, "  %u task runs over run_max (COOP_DEBUG_RUN_MAX_MS); the last: %s, "
+                                          "%lu ticks without a resume point", loop->overruns,
+                       loop->overran->name != NULL ? loop->overran->name : "(no name)",
+                       (unsigned long)loop->overran_ticks);
+        out(line, ctx);
+    }
     for (t = loop->all; t != NULL; t = t->all_next) {
         unsigned state = COOP_PRIV_TASK_STATE(t);
         char label[40], what[96] = "";
