@@ -9,13 +9,28 @@ CHECK_TARGETS += test-vcd
 .PHONY: docs test-vcd
 
 # the examples drawn, their task names (in spawn order) and titles
-DOCS_IMG := blink1 blink2 irq_alert
+DOCS_IMG := blink1 blink2 irq_alert superloop interval_one_led interval_buttons button_flag \
+            debounced_counter producer_consumer cancel_alert
 VCD_NAMES_blink1    := main led1
 VCD_NAMES_blink2    := main led1 led2
 VCD_NAMES_irq_alert := main heartbeat watcher
 VCD_TITLE_blink1    := blink1: one task blinks LED1 (250 ms on, 250 ms off, 10 times)
 VCD_TITLE_blink2    := blink2: two tasks, LED1 every 250 ms and LED2 every 100 ms
 VCD_TITLE_irq_alert := irq_alert: BUTTON1 interrupts start an alert on LED2, the heartbeat goes on
+VCD_NAMES_superloop         :=
+VCD_TITLE_superloop         := superloop: a blocking delay, LED2 waits until LED1 has finished
+VCD_NAMES_interval_one_led  := blink scanner monitor
+VCD_TITLE_interval_one_led  := interval_one_led: the monitor task changes the interval the blink task reads
+VCD_NAMES_interval_buttons  := main led1 led2 monitor1 monitor2
+VCD_TITLE_interval_buttons  := interval_buttons: four tasks, two buttons per LED change its interval
+VCD_NAMES_button_flag       := main_loop
+VCD_TITLE_button_flag       := button_flag: the interrupt sets a flag, the task takes it and toggles LED1
+VCD_NAMES_debounced_counter := counter
+VCD_TITLE_debounced_counter := debounced_counter: a bouncy press counts once, its bounces are ignored
+VCD_NAMES_producer_consumer := scanner buttons main producer consumer1 consumer2
+VCD_TITLE_producer_consumer := producer_consumer: a queue between a producer and two consumers
+VCD_NAMES_cancel_alert      := debouncer watcher alert
+VCD_TITLE_cancel_alert      := cancel_alert: a press starts the alert task, a second press cancels it
 # keep the recordings (GTKWave opens them) and the binaries
 .SECONDARY: $(addprefix $(BUILD)/vcd/,$(addsuffix .vcd,$(DOCS_IMG))) $(addprefix $(BUILD)/vcd/bin/,$(DOCS_IMG))
 

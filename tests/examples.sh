@@ -38,7 +38,7 @@ IRQ_EXAMPLES="countio keypad button_flag async_button debounced_counter irq_aler
 SYNC_EXAMPLES="producer_consumer cancel_alert rainbow"
 
 need=()
-for b in virtual/blink1 virtual/blink2 virtual/interval_buttons host/interval_buttons \
+for b in virtual/superloop virtual/blink1 virtual/blink2 virtual/interval_buttons host/interval_buttons \
          virtual/interval_one_led host/interval_one_led \
          $(for e in $IRQ_EXAMPLES $SYNC_EXAMPLES; do echo "virtual/$e host/$e"; done); do
   [ -x "$BUILD/$b" ] || need+=("$BUILD/$b")
@@ -98,14 +98,14 @@ function parse(line) {
   }
 }'
 
-# A blinking LED: `n` edges, the i-th at i*period, on/off alternating from on,
-# then "done" at `done` as the last line.
+# A blinking LED: `n` edges, the i-th at from + i*period (from: 0 unless
+# given), on/off alternating from on, then "done" at `done` as the last line.
 BLINK="$PARSE"'
 { parse($0) }
 t >= 0 && (text == led " on" || text == led " off") {
   want = (edges % 2 == 0) ? led " on" : led " off"
   if (text != want) print "FAIL: edge " edges " of " led " is \"" text "\", want \"" want "\""
-  if (t != edges * period) print "FAIL: edge " edges " of " led " at " t " ms, want " edges * period
+  if (t != from + edges * period) print "FAIL: edge " edges " of " led " at " t " ms, want " from + edges * period
   edges++
 }
 t >= 0 && text == "done" { done_at = t; done_n++ }
@@ -181,6 +181,13 @@ END {
 }'
 
 echo "== examples on the virtual port (exact times)"
+# superloop: the blocking delay of the guide's "DOESN'T WORK": LED2 starts
+# only when LED1 has finished, so the run takes 9 s where blink2 takes 5.
+log=$TMP/superloop.log
+run superloop "$log" "$BUILD/virtual/superloop" &&
+  check "superloop: LED1 20 edges 250 ms apart from 0, done at 9000 ms" "$log" "$BLINK" -v led=LED1 -v n=20 -v period=250 -v done=9000 &&
+  check "superloop: LED2 40 edges 100 ms apart from 5000 ms (after LED1), done at 9000 ms" "$log" "$BLINK" -v led=LED2 -v n=40 -v period=100 -v from=5000 -v done=9000
+
 log=$TMP/blink1.log
 run blink1 "$log" "$BUILD/virtual/blink1" &&
   check "blink1: LED1 20 edges 250 ms apart, done at 5000 ms" "$log" "$BLINK" -v led=LED1 -v n=20 -v period=250 -v done=5000 &&
