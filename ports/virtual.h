@@ -78,6 +78,9 @@ void coop_virtual_advance(uint32_t ticks);
 extern uint32_t coop_virtual_idles;
 /* Assert hook (see above). */
 extern void (*coop_virtual_on_assert)(const char *msg, const char *file, int line);
+/* The task that kept the loop from idling when the busy check fired (the
+ * running one, or the first that yielded in the last pass), or NULL. */
+extern const struct coop_task *coop_virtual_busy_task;
 /* An "interrupt" during each idle (see above), the mask, and the wakes. */
 extern void (*coop_virtual_on_idle)(void);
 extern volatile bool coop_virtual_masked;
@@ -141,12 +144,14 @@ static bool coop_priv_vbusy_told;
 
 uint32_t coop_virtual_idles;
 void (*coop_virtual_on_assert)(const char *msg, const char *file, int line);
+const struct coop_task *coop_virtual_busy_task;
 
 void coop_virtual_set(coop_tick_t now)
 {
     coop_virtual_now = now;
     coop_priv_vbusy_reads = 0;
     coop_priv_vbusy_told = false;
+    coop_virtual_busy_task = NULL;
 }
 
 void coop_virtual_advance(uint32_t ticks)
@@ -157,7 +162,21 @@ void coop_virtual_advance(uint32_t ticks)
 coop_tick_t coop_port_now(void)
 {
     if (++coop_priv_vbusy_reads >= COOP_VIRTUAL_BUSY_READS) {
+        const coop_loop_t *l = coop_priv_running;
         coop_priv_vbusy_reads = 0;
+        if (!coop_priv_vbusy_told) {
+            const coop_task_t *t = l == NULL ? NULL : l->current != NULL ? l->current : l->ready;
+            coop_virtual_busy_task = t;
+#if COOP_DEBUG
+            if (t != NULL && t->name != NULL)
+                coop_board_printf("coop virtual: task %s keeps the loop busy (it never waits)", t->name);
+            else
+#endif
+            if (t != NULL)
+                coop_board_printf("coop virtual: task %p keeps the loop busy (it never waits; "
+                                  "name it with coop_task_set_name in a COOP_DEBUG build)",
+                                  (const void *)t);
+        }
         COOP_ASSERT(coop_priv_vbusy_told,
                     "coop virtual: the loop has not idled for COOP_VIRTUAL_BUSY_READS clock "
                     "reads, so time does not pass: a task polls with YIELD() in a loop (wait "

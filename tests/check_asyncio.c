@@ -931,6 +931,7 @@ START_TEST(test_busy_yield)
     ck_assert_int_eq(coop_loop_run(&g_loop), COOP_OK);
     EXPECT_ASSERT("polls with YIELD()");
     EXPECT_EV(0, E_SEEN, 0, 3);
+    ck_assert_ptr_eq(coop_virtual_busy_task, &J[0].task); /* the poller, not the setter */
 }
 END_TEST
 
