@@ -167,6 +167,7 @@ coop_tick_t coop_port_now(void)
         if (!coop_priv_vbusy_told) {
             const coop_task_t *t = l == NULL ? NULL : l->current != NULL ? l->current : l->ready;
             coop_virtual_busy_task = t;
+#if !defined(__AVR__) /* (on the AVR's unit tests the strings would sit in its 2 KB of RAM) */
 #if COOP_DEBUG
             if (t != NULL && t->name != NULL)
                 coop_board_printf("coop virtual: task %s keeps the loop busy (it never waits)", t->name);
@@ -176,6 +177,7 @@ coop_tick_t coop_port_now(void)
                 coop_board_printf("coop virtual: task %p keeps the loop busy (it never waits; "
                                   "name it with coop_task_set_name in a COOP_DEBUG build)",
                                   (const void *)t);
+#endif
         }
         COOP_ASSERT(coop_priv_vbusy_told,
                     "coop virtual: the loop has not idled for COOP_VIRTUAL_BUSY_READS clock "
